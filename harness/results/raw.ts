@@ -1,0 +1,185 @@
+import { z } from 'zod';
+
+/**
+ * The raw results contract: `reports/<run-id>/raw/results.jsonl`, one JSON record per line, appended
+ * by the pipeline as each step ends. Every report format is rebuilt from these records alone, so
+ * anything a report shows must be recorded here. Documented in docs/results.md.
+ */
+
+export const RAW_RESULTS_FILE = 'raw/results.jsonl';
+
+const isoTime = z.string().min(1);
+const sysctlValues = z.record(z.string(), z.string());
+
+export const NodeInfoSchema = z.object({
+  name: z.string(),
+  pool: z.string(),
+  role: z.string(),
+  kubeletFlags: z.array(z.string()),
+  allowedUnsafeSysctls: z.array(z.string()),
+});
+
+export const EnvironmentSchema = z.object({
+  kubernetesVersion: z.string(),
+  kindVersion: z.string(),
+  kernel: z.string(),
+  machine: z.object({
+    cpus: z.number(),
+    memory: z.string(),
+    os: z.string(),
+  }),
+  nodes: z.array(NodeInfoSchema),
+});
+
+/** What an operator applies to roll the tuning out; produced by the pipeline, shown verbatim. */
+export const RolloutSchema = z.object({
+  dropIn: z.string(),
+  kubeletConfiguration: z.string(),
+  openshiftKubeletConfig: z.string(),
+});
+
+export const RunStartedSchema = z.object({
+  type: z.literal('run-started'),
+  runId: z.string().min(1),
+  scenario: z.object({
+    name: z.string(),
+    file: z.string(),
+    // The validated scenario as the pipeline saw it; its shape belongs to the scenario module.
+    definition: z.unknown(),
+  }),
+  startedAt: isoTime,
+  environment: EnvironmentSchema,
+  loadGenerator: z.object({ name: z.string(), version: z.string() }),
+  rollout: RolloutSchema.optional(),
+});
+
+export const PhaseSchema = z.object({
+  type: z.literal('phase'),
+  // Open-ended on purpose: the pipeline may add phases without a schema change.
+  name: z.string().min(1),
+  startedAt: isoTime,
+  durationMs: z.number().nonnegative(),
+  ok: z.boolean(),
+  detail: z.string().optional(),
+});
+
+export const AdmissionOutcomeSchema = z.enum(['admitted', 'forbidden', 'invalid', 'unsupported']);
+
+export const WorkloadKindSchema = z.enum(['Deployment', 'StatefulSet', 'DaemonSet']);
+
+export const AdmissionSchema = z.object({
+  type: z.literal('admission'),
+  workload: z.string(),
+  variant: z.string(),
+  pool: z.string(),
+  kind: WorkloadKindSchema,
+  sysctls: sysctlValues,
+  predicted: z.object({
+    outcome: AdmissionOutcomeSchema,
+    reason: z.string().optional(),
+    message: z.string().optional(),
+  }),
+  observed: z.object({
+    outcome: AdmissionOutcomeSchema,
+    reason: z.string().optional(),
+    message: z.string().optional(),
+    podPhase: z.string().optional(),
+    events: z.array(z.string()).optional(),
+  }),
+  match: z.boolean(),
+});
+
+export const SeriesSchema = z.object({
+  /** Seconds since the start of the measurement. */
+  t: z.array(z.number()),
+  values: z.record(z.string(), z.array(z.number())),
+});
+
+export const MeasurementSchema = z.object({
+  type: z.literal('measurement'),
+  workload: z.string(),
+  variant: z.string(),
+  repetition: z.number().int().nonnegative(),
+  warmup: z.boolean(),
+  kind: z.enum(['load', 'ipc']),
+  at: isoTime.optional(),
+  metrics: z.record(z.string(), z.number()),
+  samples: z.record(z.string(), z.array(z.number())).optional(),
+  series: SeriesSchema.optional(),
+  generator: z.object({
+    cpuPercent: z.number().optional(),
+    droppedIterations: z.number().optional(),
+    saturated: z.boolean(),
+  }),
+});
+
+export const IsolationValueSchema = z.object({
+  where: z.string(),
+  name: z.string(),
+  value: z.string(),
+  at: z.string(),
+});
+
+export const IsolationSchema = z.object({
+  type: z.literal('isolation'),
+  check: z.string(),
+  sysctl: z.string(),
+  workload: z.string().optional(),
+  passed: z.boolean(),
+  values: z.array(IsolationValueSchema),
+  detail: z.string(),
+});
+
+export const NoteSchema = z.object({
+  type: z.literal('note'),
+  at: isoTime,
+  phase: z.string().optional(),
+  message: z.string(),
+});
+
+export const ErrorRecordSchema = z.object({
+  type: z.literal('error'),
+  at: isoTime,
+  phase: z.string().optional(),
+  message: z.string(),
+  fix: z.string().optional(),
+});
+
+export const RunStatusSchema = z.enum(['completed', 'failed', 'interrupted']);
+
+export const RunFinishedSchema = z.object({
+  type: z.literal('run-finished'),
+  finishedAt: isoTime,
+  status: RunStatusSchema,
+  reason: z.string().optional(),
+});
+
+export const RawRecordSchema = z.discriminatedUnion('type', [
+  RunStartedSchema,
+  PhaseSchema,
+  AdmissionSchema,
+  MeasurementSchema,
+  IsolationSchema,
+  NoteSchema,
+  ErrorRecordSchema,
+  RunFinishedSchema,
+]);
+
+export type NodeInfo = z.infer<typeof NodeInfoSchema>;
+export type Environment = z.infer<typeof EnvironmentSchema>;
+export type Rollout = z.infer<typeof RolloutSchema>;
+export type RunStarted = z.infer<typeof RunStartedSchema>;
+export type PhaseRecord = z.infer<typeof PhaseSchema>;
+export type AdmissionOutcome = z.infer<typeof AdmissionOutcomeSchema>;
+export type WorkloadKind = z.infer<typeof WorkloadKindSchema>;
+export type AdmissionRecord = z.infer<typeof AdmissionSchema>;
+export type Series = z.infer<typeof SeriesSchema>;
+export type MeasurementRecord = z.infer<typeof MeasurementSchema>;
+export type IsolationValue = z.infer<typeof IsolationValueSchema>;
+export type IsolationRecord = z.infer<typeof IsolationSchema>;
+export type NoteRecord = z.infer<typeof NoteSchema>;
+export type ErrorRecord = z.infer<typeof ErrorRecordSchema>;
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+export type RunFinished = z.infer<typeof RunFinishedSchema>;
+export type RawRecord = z.infer<typeof RawRecordSchema>;
+export type RawRecordType = RawRecord['type'];

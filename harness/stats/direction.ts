@@ -1,0 +1,65 @@
+/**
+ * Which way is better for each metric. Verdicts depend on it: a lower connect p99 is an
+ * improvement, a lower request rate is a regression. Exact names first, then suffix rules; a
+ * metric that matches neither is `neutral` and never gets an improved/regressed verdict.
+ */
+export type MetricDirection = 'lower-is-better' | 'higher-is-better' | 'neutral';
+
+export interface MetricInfo {
+  direction: MetricDirection;
+  unit: string;
+  /** What the metric is, for readers who never saw the load generator. */
+  label: string;
+}
+
+const EXACT: Record<string, MetricInfo> = {
+  connect_p50_ms: { direction: 'lower-is-better', unit: 'ms', label: 'TCP connect time, median' },
+  connect_p90_ms: { direction: 'lower-is-better', unit: 'ms', label: 'TCP connect time, 90th percentile' },
+  connect_p99_ms: { direction: 'lower-is-better', unit: 'ms', label: 'TCP connect time, 99th percentile' },
+  connect_max_ms: { direction: 'lower-is-better', unit: 'ms', label: 'TCP connect time, slowest' },
+  http_req_p50_ms: { direction: 'lower-is-better', unit: 'ms', label: 'HTTP request time, median' },
+  http_req_p90_ms: { direction: 'lower-is-better', unit: 'ms', label: 'HTTP request time, 90th percentile' },
+  http_req_p99_ms: { direction: 'lower-is-better', unit: 'ms', label: 'HTTP request time, 99th percentile' },
+  errors: { direction: 'lower-is-better', unit: 'count', label: 'Failed requests or connects' },
+  error_rate: { direction: 'lower-is-better', unit: 'ratio', label: 'Share of requests that failed' },
+  timeouts: { direction: 'lower-is-better', unit: 'count', label: 'Timed-out connects or requests' },
+  einval: { direction: 'lower-is-better', unit: 'count', label: 'Calls that failed with EINVAL' },
+  e2big: { direction: 'lower-is-better', unit: 'count', label: 'Calls that failed with E2BIG' },
+  eagain: { direction: 'lower-is-better', unit: 'count', label: 'Calls that failed with EAGAIN' },
+  enospc: { direction: 'lower-is-better', unit: 'count', label: 'Calls that failed with ENOSPC' },
+  rps: { direction: 'higher-is-better', unit: 'req/s', label: 'Requests per second' },
+  connected: { direction: 'higher-is-better', unit: 'count', label: 'Connections established' },
+  completed: { direction: 'higher-is-better', unit: 'count', label: 'Operations completed' },
+  msg_ops_per_s: { direction: 'higher-is-better', unit: 'ops/s', label: 'SysV message queue operations per second' },
+  sem_ops_per_s: { direction: 'higher-is-better', unit: 'ops/s', label: 'SysV semaphore operations per second' },
+};
+
+const SUFFIXES: { suffix: string; info: Omit<MetricInfo, 'label'> }[] = [
+  { suffix: '_ms', info: { direction: 'lower-is-better', unit: 'ms' } },
+  { suffix: '_seconds', info: { direction: 'lower-is-better', unit: 's' } },
+  { suffix: '_errors', info: { direction: 'lower-is-better', unit: 'count' } },
+  { suffix: '_failures', info: { direction: 'lower-is-better', unit: 'count' } },
+  { suffix: '_error_rate', info: { direction: 'lower-is-better', unit: 'ratio' } },
+  { suffix: '_per_s', info: { direction: 'higher-is-better', unit: '/s' } },
+  { suffix: '_rps', info: { direction: 'higher-is-better', unit: 'req/s' } },
+  { suffix: '_bytes_per_s', info: { direction: 'higher-is-better', unit: 'B/s' } },
+];
+
+export function metricInfo(metric: string): MetricInfo {
+  const exact = EXACT[metric];
+  if (exact) return exact;
+  const rule = SUFFIXES.find(({ suffix }) => metric.endsWith(suffix));
+  if (rule) return { ...rule.info, label: metric.replaceAll('_', ' ') };
+  return { direction: 'neutral', unit: '', label: metric.replaceAll('_', ' ') };
+}
+
+export function metricDirection(metric: string): MetricDirection {
+  return metricInfo(metric).direction;
+}
+
+/** True when `candidate` is worse than `reference` for this metric's direction. */
+export function isWorse(direction: MetricDirection, candidate: number, reference: number): boolean {
+  if (direction === 'lower-is-better') return candidate > reference;
+  if (direction === 'higher-is-better') return candidate < reference;
+  return false;
+}
