@@ -1,0 +1,58 @@
+import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
+
+export type ObservedOutcome = 'admitted' | 'forbidden' | 'invalid' | 'unsupported' | 'pending';
+
+export interface Observation {
+  outcome: ObservedOutcome;
+  reason: string | undefined;
+  message: string | undefined;
+  podPhase: string | undefined;
+  pods: string[];
+  events: string[];
+}
+
+/** The kubelet's sysctl admission reason (pkg/kubelet/sysctl: ForbiddenReason). */
+const kubeletForbiddenReason = 'SysctlForbidden';
+
+/**
+ * What really happened to a workload's pods, from their status and events alone:
+ * - the kubelet refuses the pod at admission: phase Failed, reason SysctlForbidden;
+ * - the runtime cannot write a sysctl the kernel lacks: sandbox creation fails with
+ *   "open /proc/sys/...: no such file or directory", and the pod never starts;
+ * - every pod running and ready: admitted.
+ * Anything else is still pending: the caller decides how long to wait.
+ */
+export function classifyPods(pods: readonly V1Pod[], events: readonly CoreV1Event[]): Observation {
+  const podNames = pods.map((pod) => pod.metadata?.name ?? '?');
+  const eventLines = events
+    .filter((event) => event.type === 'Warning')
+    .map((event) => `${event.involvedObject?.name ?? ''}: ${event.reason ?? ''}: ${event.message ?? ''}`);
+  const base = { pods: podNames, events: eventLines };
+
+  const forbidden = pods.find((pod) => pod.status?.reason === kubeletForbiddenReason);
+  if (forbidden) {
+    return { ...base, outcome: 'forbidden', reason: kubeletForbiddenReason, message: forbidden.status?.message, podPhase: forbidden.status?.phase };
+  }
+  const missing = events.find((event) => /\/proc\/sys\/\S*:? no such file or directory/i.test(event.message ?? ''));
+  if (missing) {
+    return { ...base, outcome: 'unsupported', reason: missing.reason, message: missing.message, podPhase: phaseOf(pods, missing.involvedObject?.name) };
+  }
+  const invalidArgument = events.find((event) => /sysctl .*(invalid argument|not allowed|permission denied)/i.test(event.message ?? ''));
+  if (invalidArgument) {
+    return { ...base, outcome: 'invalid', reason: invalidArgument.reason, message: invalidArgument.message, podPhase: phaseOf(pods, invalidArgument.involvedObject?.name) };
+  }
+  if (pods.length > 0 && pods.every(isRunningAndReady)) {
+    return { ...base, outcome: 'admitted', reason: undefined, message: undefined, podPhase: 'Running' };
+  }
+  const first = pods[0];
+  return { ...base, outcome: 'pending', reason: first?.status?.reason, message: first?.status?.message, podPhase: first?.status?.phase };
+}
+
+function isRunningAndReady(pod: V1Pod): boolean {
+  if (pod.status?.phase !== 'Running') return false;
+  return (pod.status.conditions ?? []).some((condition) => condition.type === 'Ready' && condition.status === 'True');
+}
+
+function phaseOf(pods: readonly V1Pod[], name: string | undefined): string | undefined {
+  return pods.find((pod) => pod.metadata?.name === name)?.status?.phase;
+}
