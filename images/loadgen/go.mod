@@ -1,0 +1,3 @@
+module sysctl-bench/loadgen
+
+go 1.22

@@ -1,0 +1,3 @@
+module sysctl-bench/net-server
+
+go 1.22
