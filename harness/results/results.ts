@@ -1,0 +1,170 @@
+import type { Comparison, MetricDirection } from '../stats/index.js';
+import type { ConfidenceInterval } from '../stats/bootstrap.js';
+import type { AdmissionRecord, Environment, IsolationRecord, PhaseRecord, Rollout, RunStatus, Series, WorkloadKind } from './raw.js';
+
+/**
+ * `results.json`: everything a report shows, computed from the raw records and the scenario's
+ * thresholds. Versioned: a field's meaning never changes within a schemaVersion. Documented in
+ * docs/results.md.
+ */
+export const RESULTS_SCHEMA_VERSION = 1;
+
+export type ExitCodeValue = 0 | 1 | 2;
+
+export interface Results {
+  schemaVersion: typeof RESULTS_SCHEMA_VERSION;
+  run: RunSummary;
+  environment: Environment | null;
+  loadGenerator: { name: string; version: string } | null;
+  rollout: Rollout | null;
+  phases: Omit<PhaseRecord, 'type'>[];
+  problems: Problem[];
+  /** Lines of raw/results.jsonl that were skipped, and thresholds that could not be read. */
+  warnings: string[];
+  admission: AdmissionMatrix;
+  performance: WorkloadPerformance[];
+  isolation: IsolationProof[];
+  thresholds: ThresholdResult[];
+  expectations: Expectation[];
+  recommendation: Recommendation;
+  outcome: Outcome;
+}
+
+export interface RunSummary {
+  runId: string;
+  scenario: { name: string; file: string };
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** `unfinished`: no run-finished record (the run was killed or is still going). */
+  status: RunStatus | 'unfinished';
+  durationMs: number | null;
+}
+
+export interface Problem {
+  kind: 'error' | 'note';
+  at: string;
+  phase?: string;
+  message: string;
+  fix?: string;
+}
+
+export type AdmissionCase = Omit<AdmissionRecord, 'type'>;
+
+export interface AdmissionMatrix {
+  cases: AdmissionCase[];
+  total: number;
+  matched: number;
+  mismatched: number;
+}
+
+export interface VariantInfo {
+  variant: string;
+  /** The sysctls this variant sets (from its admission records); empty for the baseline. */
+  sysctls: Record<string, string>;
+  repetitions: number;
+  warmups: number;
+  /** Measured repetitions in which the load generator itself was the bottleneck. */
+  saturatedRepetitions: number;
+  droppedIterations: number;
+  maxGeneratorCpuPercent: number | null;
+}
+
+export interface SampleStats {
+  /** One value per measured (non-warm-up) repetition, in repetition order. */
+  values: number[];
+  repetitions: number[];
+  n: number;
+  median: number;
+  ci: ConfidenceInterval;
+}
+
+export interface MetricComparison extends Omit<Comparison, 'baseline' | 'tuned'> {
+  metric: string;
+  label: string;
+  unit: string;
+  direction: MetricDirection;
+  baselineVariant: string;
+  variant: string;
+  baseline: SampleStats;
+  tuned: SampleStats;
+}
+
+export interface Distribution {
+  metric: string;
+  variant: string;
+  /** Number of raw samples pooled over the measured repetitions. */
+  n: number;
+  points: { p: number; value: number }[];
+}
+
+export interface SeriesRun {
+  variant: string;
+  repetition: number;
+  series: Series;
+}
+
+export interface WorkloadPerformance {
+  workload: string;
+  kind: 'load' | 'ipc';
+  baselineVariant: string;
+  variants: VariantInfo[];
+  comparisons: MetricComparison[];
+  distributions: Distribution[];
+  series: SeriesRun[];
+}
+
+export type IsolationProof = Omit<IsolationRecord, 'type'>;
+
+/** A limit the scenario puts on a metric; evaluated on the median of the measured repetitions. */
+export interface Threshold {
+  workload: string;
+  metric: string;
+  /** Which variant the limit applies to; `tuned` unless the scenario says otherwise. */
+  variant: string;
+  max?: number;
+  min?: number;
+  /** The comparison with the baseline must say `improved`. */
+  mustImprove?: boolean;
+}
+
+export interface ThresholdResult extends Threshold {
+  id: string;
+  actual: number | null;
+  verdict: string | null;
+  passed: boolean;
+  detail: string;
+}
+
+export type ExpectationCategory = 'admission' | 'isolation' | 'threshold' | 'run';
+
+export interface Expectation {
+  id: string;
+  category: ExpectationCategory;
+  name: string;
+  passed: boolean;
+  detail: string;
+}
+
+export interface RecommendationItem {
+  workload: string;
+  variant: string;
+  sysctls: Record<string, string>;
+  because: string;
+}
+
+export interface Recommendation {
+  rollOut: RecommendationItem[];
+  doNotRollOut: RecommendationItem[];
+  /** One paragraph, verdict first, for people who never saw the scenario. */
+  summary: string;
+}
+
+export interface Outcome {
+  exitCode: ExitCodeValue;
+  status: 'passed' | 'failed' | 'cannot-run';
+  reason: string;
+  /** Ids of the expectations that failed. */
+  failed: string[];
+}
+
+export type { WorkloadKind };

@@ -1,0 +1,143 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { aggregate } from '../../../harness/results/aggregate.js';
+import type { RawRecord } from '../../../harness/results/raw.js';
+import { thresholdsFromScenario } from '../../../harness/results/thresholds.js';
+import type { Threshold } from '../../../harness/results/results.js';
+import { fixtureRecords, scenarioOf } from './fixture.js';
+
+let records: RawRecord[];
+let thresholds: Threshold[];
+
+beforeAll(async () => {
+  records = await fixtureRecords();
+  thresholds = thresholdsFromScenario(scenarioOf(records)).thresholds;
+});
+
+describe('aggregate on the recorded net-backlog fixture', () => {
+  it('passes every expectation and exits 0', () => {
+    const results = aggregate(records, thresholds);
+    expect(results.schemaVersion).toBe(1);
+    expect(results.outcome).toMatchObject({ exitCode: 0, status: 'passed', failed: [] });
+    expect(results.run).toMatchObject({ runId: '20241125-020000-net-backlog', status: 'completed' });
+    expect(results.rollout?.dropIn).toContain('--allowed-unsafe-sysctls=');
+  });
+
+  it('compares measured repetitions only, and finds connect p99 improved', () => {
+    const results = aggregate(records, thresholds);
+    const net = results.performance.find((w) => w.workload === 'net-backlog');
+    expect(net?.baselineVariant).toBe('baseline');
+    expect(net?.variants.map((v) => [v.variant, v.repetitions, v.warmups])).toEqual([['baseline', 5, 1], ['tuned', 5, 1]]);
+    const p99 = net?.comparisons.find((c) => c.metric === 'connect_p99_ms');
+    expect(p99?.baseline.repetitions).toEqual([1, 2, 3, 4, 5]);
+    expect(p99?.verdict).toBe('improved');
+    expect(p99?.baseline.median).toBeGreaterThan(1900);
+    expect(p99?.tuned.median).toBeLessThan(900);
+    expect(p99?.difference.ci.high).toBeLessThan(0);
+    expect(net?.distributions.find((d) => d.variant === 'tuned' && d.metric === 'connect_ms')?.n).toBe(7500);
+    expect(net?.series).toHaveLength(10);
+  });
+
+  it('finds no detectable change where the samples overlap', () => {
+    const ipc = aggregate(records, thresholds).performance.find((w) => w.workload === 'ipc-msgqueue');
+    expect(ipc?.comparisons.find((c) => c.metric === 'msg_ops_per_s')?.verdict).toBe('no-detectable-change');
+    expect(ipc?.variants.find((v) => v.variant === 'tuned')?.sysctls).toEqual({ 'kernel.msgmax': '65536', 'kernel.msgmnb': '65536' });
+  });
+
+  it('lists every admission case, isolation proof and threshold as one expectation', () => {
+    const results = aggregate(records, thresholds);
+    const byCategory = (c: string) => results.expectations.filter((e) => e.category === c).length;
+    expect(byCategory('admission')).toBe(results.admission.total);
+    expect(byCategory('isolation')).toBe(results.isolation.length);
+    expect(byCategory('threshold')).toBe(3);
+    const forbidden = results.admission.cases.find((c) => c.pool === 'default' && c.workload === 'net-backlog');
+    expect(forbidden?.observed).toMatchObject({ outcome: 'forbidden', reason: 'SysctlForbidden' });
+    expect(forbidden?.observed.message).toContain('forbidden sysctl: "net.core.somaxconn" not allowlisted');
+  });
+
+  it('recommends the improving tunings and advises against rejected ones, in one paragraph', () => {
+    const { recommendation } = aggregate(records, thresholds);
+    expect(recommendation.rollOut.map((r) => r.workload)).toEqual(['net-backlog', 'ipc-msgqueue']);
+    expect(recommendation.doNotRollOut.map((r) => r.workload)).toEqual(['net-rmem', 'ipc-sem']);
+    expect(recommendation.summary).toMatch(/^Roll out net\.core\.somaxconn=4096 for net-backlog: TCP connect time, 99th percentile/);
+    expect(recommendation.summary).not.toContain('\n');
+  });
+
+  it('is deterministic', () => {
+    expect(JSON.stringify(aggregate(records, thresholds))).toBe(JSON.stringify(aggregate(records, thresholds)));
+  });
+});
+
+describe('aggregate outcomes', () => {
+  it('exits 1 and lists the failure when a threshold is missed', () => {
+    const strict: Threshold[] = [...thresholds, { workload: 'net-backlog', metric: 'connect_p99_ms', variant: 'tuned', max: 500 }];
+    const results = aggregate(records, strict);
+    expect(results.outcome.exitCode).toBe(1);
+    expect(results.outcome.failed).toEqual(['threshold/net-backlog/tuned/connect_p99_ms']);
+    expect(results.thresholds.at(-1)?.detail).toMatch(/median 859(\.\d)? > max 500/);
+  });
+
+  it('exits 1 when the kubelet did something else than predicted', () => {
+    const changed = records.map((r) => (r.type === 'admission' && r.pool === 'default' && r.workload === 'net-backlog'
+      ? { ...r, observed: { outcome: 'admitted' as const }, match: false }
+      : r));
+    const results = aggregate(changed, thresholds);
+    expect(results.outcome.exitCode).toBe(1);
+    expect(results.outcome.failed).toEqual(['admission/net-backlog/tuned/default']);
+    expect(results.recommendation.doNotRollOut.some((r) => r.workload === 'net-backlog')).toBe(true);
+  });
+
+  it('fails a threshold whose metric was never measured', () => {
+    const results = aggregate(records, [{ workload: 'nope', metric: 'rps', variant: 'tuned', min: 1 }]);
+    expect(results.thresholds[0]).toMatchObject({ passed: false, actual: null });
+  });
+
+  it('exits 2 when the run was killed (no run-finished), giving the reason', () => {
+    const killed = records.filter((r) => r.type !== 'run-finished');
+    const results = aggregate(killed, thresholds);
+    expect(results.outcome).toMatchObject({ exitCode: 2, status: 'cannot-run' });
+    expect(results.outcome.reason).toMatch(/did not finish.*last recorded phase: probes/);
+    expect(results.run.status).toBe('unfinished');
+    expect(results.recommendation.summary).toMatch(/^The run could not be carried out/);
+  });
+
+  it('exits 2 when the run failed before measuring, citing the error', () => {
+    const early: RawRecord[] = [
+      ...records.filter((r) => r.type === 'run-started' || (r.type === 'phase' && r.name === 'plan')),
+      { type: 'phase', name: 'cluster-create', startedAt: '2024-11-25T02:00:01Z', durationMs: 9000, ok: false },
+      { type: 'error', at: '2024-11-25T02:00:10Z', phase: 'cluster-create', message: 'kind create cluster: exit 1' },
+      { type: 'run-finished', finishedAt: '2024-11-25T02:00:11Z', status: 'failed' },
+    ];
+    const results = aggregate(early, thresholds);
+    expect(results.outcome.exitCode).toBe(2);
+    expect(results.outcome.reason).toBe('the run failed before any measurement: cluster-create: kind create cluster: exit 1');
+    expect(results.problems).toHaveLength(1);
+  });
+
+  it('exits 1 when the run failed after measuring, and judges what was measured', () => {
+    const late = [...records.filter((r) => r.type !== 'run-finished'), { type: 'run-finished' as const, finishedAt: '2024-11-25T03:00:00Z', status: 'interrupted' as const, reason: 'SIGINT' }];
+    const results = aggregate(late, thresholds);
+    expect(results.outcome.exitCode).toBe(1);
+    expect(results.outcome.failed).toEqual(['run/completed']);
+    expect(results.performance).toHaveLength(2);
+  });
+
+  it('exits 2 on an empty file', () => {
+    expect(aggregate([], []).outcome).toMatchObject({ exitCode: 2, reason: 'the raw results hold no run-started record' });
+  });
+});
+
+describe('thresholds from the scenario', () => {
+  it('reads per-workload maps and a top-level list, and warns about the rest', () => {
+    const read = thresholdsFromScenario({
+      thresholds: [{ workload: 'a', metric: 'rps', min: 10, variant: 'tuned-2' }, { metric: 'x' }],
+      workloads: [{ name: 'b', thresholds: { errors: { max: 0 } } }, { name: 'c', thresholds: [{ metric: 'rps', min: 5 }] }],
+    });
+    expect(read.thresholds).toEqual([
+      { workload: 'a', metric: 'rps', variant: 'tuned-2', min: 10 },
+      { workload: 'b', metric: 'errors', variant: 'tuned', max: 0 },
+      { workload: 'c', metric: 'rps', variant: 'tuned', min: 5 },
+    ]);
+    expect(read.warnings).toHaveLength(1);
+    expect(thresholdsFromScenario(undefined).thresholds).toEqual([]);
+  });
+});
