@@ -1,0 +1,32 @@
+import { readSysctl } from './readers.js';
+
+/**
+ * Sysctls whose host values the whole run must leave as they were: the namespaced ones the
+ * scenarios tune (in the host's own namespaces) and the node-level ones the proofs touch.
+ * Counters that move by themselves (file-nr, entropy) are deliberately not here.
+ */
+export const watchedHostSysctls = [
+  'net.core.somaxconn', 'net.ipv4.tcp_max_syn_backlog', 'net.ipv4.tcp_syncookies', 'net.ipv4.ip_local_port_range',
+  'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.ping_group_range', 'kernel.msgmax', 'kernel.msgmnb', 'kernel.msgmni',
+  'kernel.sem', 'kernel.shmmax', 'kernel.shm_rmid_forced', 'fs.mqueue.msg_max', 'vm.swappiness', 'kernel.pid_max',
+] as const;
+
+export type Snapshot = Record<string, string>;
+
+export async function snapshotHost(extra: readonly string[] = []): Promise<Snapshot> {
+  const names = [...new Set([...watchedHostSysctls, ...extra])].sort();
+  const snapshot: Snapshot = {};
+  for (const name of names) {
+    try {
+      snapshot[name] = await readSysctl(undefined, { where: 'host' }, name);
+    } catch {
+      // A sysctl this kernel lacks cannot change either.
+    }
+  }
+  return snapshot;
+}
+
+export function diffSnapshots(before: Snapshot, after: Snapshot): Array<{ name: string; before: string | undefined; after: string | undefined }> {
+  const names = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...names].sort().filter((name) => before[name] !== after[name]).map((name) => ({ name, before: before[name], after: after[name] }));
+}
