@@ -28,12 +28,9 @@ function allLabels(deployment: WorkloadDeployment): Record<string, string> {
  */
 export function podTemplate(deployment: WorkloadDeployment): V1PodTemplateSpec {
   const sysctls = Object.entries(deployment.sysctls).map(([name, value]) => ({ name, value }));
-  // The ipc program runs once and its JSON is read from the log; the pod then idles so that the
-  // workload stays Ready and its sysctls stay observable. Its arguments are positional ("$@"),
-  // never spliced into the shell text.
-  const command = deployment.app === 'ipc-bench'
-    ? ['sh', '-c', 'ipc-bench "$@"; echo "ipc-bench exited $?" >&2; exec sleep 86400', 'ipc-bench', ...deployment.args]
-    : undefined;
+  // The ipc program is run with exec, once per repetition; between runs the pod idles so that
+  // its IPC namespace (and its sysctls) stay observable.
+  const command = deployment.app === 'ipc-bench' ? ['sleep', '86400'] : undefined;
   return {
     metadata: { labels: allLabels(deployment) },
     spec: {

@@ -12,8 +12,6 @@ export interface WorkloadDeployment {
   sysctls: Record<string, string>;
   /** Passed to the app as environment variables (backlog -> BACKLOG). */
   settings: Record<string, string>;
-  /** Arguments of the app's own program (ipc-bench's test matrix). */
-  args: string[];
   /** Extra pod fields for proofs (a privileged probe, hostNetwork conflicts). */
   privileged?: boolean;
   hostNetwork?: boolean;

@@ -55,16 +55,15 @@ describe('workload manifests', () => {
     expect(envName('backlog')).toBe('BACKLOG');
   });
 
-  it('pins the pod to its pool, never pulls, and passes ipc arguments positionally', () => {
+  it('pins the pod to its pool, never pulls, and keeps ipc pods idle between exec runs', () => {
     const template = podTemplate({
       name: 'ipc-tuned-allowed', workload: 'ipc', variant: 'tuned', pool: 'allowed', kind: 'Deployment', app: 'ipc-bench',
-      image: 'sysctl-bench/ipc-bench:x', replicas: 1, sysctls: { 'kernel.msgmax': '65536' }, settings: {}, args: ['msg', '--sizes', '4096;rm -rf /'],
+      image: 'sysctl-bench/ipc-bench:x', replicas: 1, sysctls: { 'kernel.msgmax': '65536' }, settings: {},
     });
     expect(template.spec?.nodeSelector).toEqual({ 'sysctl-bench/pool': 'allowed' });
     expect(template.spec?.securityContext?.sysctls).toEqual([{ name: 'kernel.msgmax', value: '65536' }]);
     const container = template.spec?.containers[0];
     expect(container?.imagePullPolicy).toBe('Never');
-    expect(container?.command?.slice(-3)).toEqual(['msg', '--sizes', '4096;rm -rf /']);
-    expect(container?.command?.[2]).not.toContain('4096');
+    expect(container?.command).toEqual(['sleep', '86400']);
   });
 });

@@ -1,0 +1,36 @@
+import { clusterPrefix, deleteCluster, listClusters } from '../cluster/kind-cluster.js';
+import { run } from '../toolchain/exec.js';
+import { processAlive, readOwnerships, removeOwnership } from './ownership.js';
+
+/** The label on every container sysctl-bench starts outside kind (the load generator). */
+export const runLabel = 'io.sysctl-bench.run';
+
+/**
+ * Removes what killed runs left behind. Containers first: a load generator must never outlive
+ * the cluster it sends to, or its traffic would follow the cluster's old addresses off the machine.
+ * Clusters of live runs and clusters kept with --keep are left alone.
+ */
+export async function removeLeftovers(currentRunId: string, log: (line: string) => void): Promise<string[]> {
+  const removed: string[] = [];
+  const owners = readOwnerships().filter((owner) => owner.runId !== currentRunId);
+  const liveRuns = new Set(owners.filter((owner) => processAlive(owner.pid)).map((owner) => owner.runId));
+  const protectedClusters = new Set(owners.filter((owner) => owner.keep || liveRuns.has(owner.runId)).flatMap((owner) => owner.clusters));
+
+  const containers = await run('docker', ['ps', '-a', '--filter', `label=${runLabel}`, '--format', `{{.ID}}\t{{.Label "${runLabel}"}}`], { allowFailure: true });
+  for (const line of containers.stdout.split('\n').filter(Boolean)) {
+    const [id, owner] = line.split('\t');
+    if (!id || (owner && (liveRuns.has(owner) || owner === currentRunId))) continue;
+    await run('docker', ['rm', '-f', '-v', id], { allowFailure: true });
+    removed.push(`container ${id} of run ${owner ?? '?'}`);
+  }
+  for (const cluster of await listClusters()) {
+    if (!cluster.startsWith(clusterPrefix) || protectedClusters.has(cluster)) continue;
+    log(`removing leftover cluster ${cluster}`);
+    await deleteCluster(cluster);
+    removed.push(`cluster ${cluster}`);
+  }
+  for (const owner of owners) {
+    if (!liveRuns.has(owner.runId) && !owner.keep) removeOwnership(owner.runId);
+  }
+  return removed;
+}

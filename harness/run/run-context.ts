@@ -1,0 +1,72 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { RawResultsWriter } from '../results/raw-writer.js';
+import type { RawRecord } from '../results/raw.js';
+
+/** Everything a phase needs to record what it did: where the run lives and the append-only raw results. */
+export class RunContext {
+  readonly phases: Array<{ name: string; durationMs: number; ok: boolean }> = [];
+  readonly logsDir: string;
+  readonly cleanups: Array<{ title: string; action: () => Promise<void> }> = [];
+
+  private constructor(
+    readonly runId: string,
+    readonly runDir: string,
+    readonly raw: RawResultsWriter,
+    readonly say: (line: string) => void,
+  ) {
+    this.logsDir = join(runDir, 'logs');
+    mkdirSync(this.logsDir, { recursive: true });
+  }
+
+  static async open(runId: string, runDir: string, say: (line: string) => void): Promise<RunContext> {
+    return new RunContext(runId, runDir, await RawResultsWriter.open(runDir), say);
+  }
+
+  logFile(name: string): string {
+    return join(this.logsDir, `${name}.log`);
+  }
+
+  record(record: RawRecord): Promise<void> {
+    return this.raw.append(record);
+  }
+
+  /** Runs one phase, records its timing whether it succeeds or not, and says so. */
+  async phase<T>(name: string, body: () => Promise<T>): Promise<T> {
+    const startedAt = new Date();
+    this.say(`▶ ${name}`);
+    let ok = false;
+    let detail: string | undefined;
+    try {
+      const result = await body();
+      ok = true;
+      return result;
+    } catch (error) {
+      detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+      throw error;
+    } finally {
+      const durationMs = Date.now() - startedAt.getTime();
+      this.phases.push({ name, durationMs, ok });
+      await this.record({ type: 'phase', name, startedAt: startedAt.toISOString(), durationMs, ok, ...(detail ? { detail } : {}) });
+      this.say(`${ok ? '✔' : '✖'} ${name} ${(durationMs / 1000).toFixed(1)} s${detail ? `: ${detail}` : ''}`);
+    }
+  }
+
+  /** Registers an undo step; run in reverse order at the end, on failure and on Ctrl-C. */
+  onCleanup(title: string, action: () => Promise<void>): void {
+    this.cleanups.push({ title, action });
+  }
+
+  async cleanup(): Promise<void> {
+    while (this.cleanups.length > 0) {
+      const step = this.cleanups.pop();
+      if (!step) break;
+      try {
+        this.say(`  cleanup: ${step.title}`);
+        await step.action();
+      } catch (error) {
+        this.say(`  cleanup of ${step.title} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+}
