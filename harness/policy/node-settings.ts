@@ -65,7 +65,10 @@ function parseEnvironmentFile(text: string, file: string): KubeletAllowlistSourc
   for (const [index, line] of lines.entries()) {
     const assignment = /^\s*(?:export\s+)?KUBELET_[A-Z_]*ARGS\s*=\s*(.*)$/.exec(line);
     if (!assignment) continue;
-    const args = splitShellWords(assignment[1] ?? '');
+    // First the environment file's quoting gives the variable's value; then systemd splits the
+    // unquoted $KUBELET_EXTRA_ARGS on whitespace into the kubelet's arguments.
+    const value = splitShellWords(assignment[1] ?? '').join(' ');
+    const args = value.split(/\s+/).filter((arg) => arg !== '');
     for (let i = 0; i < args.length; i++) {
       const arg = args[i]!;
       const inline = /^--allowed-unsafe-sysctls=(.*)$/.exec(arg);

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { buildAllowlist, kubeletStartupFailure, matchAllowlist, patternError, splitAllowFlag } from '../../../harness/policy/allowlist.js';
+
+const SEED_ALLOWLIST = 'kernel.msg*,kernel.shm*,kernel.sem,fs.mqueue.*,net.*';
+
+describe('allowlist pattern legality (kubelet NewAllowlist)', () => {
+  it('accepts the seed article\'s five groups', () => {
+    expect(buildAllowlist(splitAllowFlag(SEED_ALLOWLIST)).errors).toEqual([]);
+  });
+
+  it.each([
+    ['kernel.msgmax', undefined],
+    ['kernel.sem', undefined],
+    ['kernel.sem*', undefined],
+    ['net.ipv4.*', undefined],
+    ['net/ipv4/*', undefined],
+    ['fs.mqueue.*', undefined],
+    ['kernel.*', 'the sysctls "kernel.*" are not known to be namespaced'],
+    ['net*', 'the sysctls "net*" are not known to be namespaced'],
+    ['*', 'the sysctls "*" are not known to be namespaced'],
+    ['vm.swappiness', 'the sysctl "vm.swappiness" are not known to be namespaced'],
+    ['kernel.panic', 'the sysctl "kernel.panic" are not known to be namespaced'],
+    ['fs.file-max', 'the sysctl "fs.file-max" are not known to be namespaced'],
+  ])('%s -> %s', (pattern, message) => {
+    expect(patternError(pattern)).toBe(message);
+  });
+
+  it('rejects a malformed pattern with the regex in the message', () => {
+    expect(patternError('net.*.core')).toBe(
+      'sysctl "net.*.core" must have at most 253 characters and match regex ([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\\./])*([a-z0-9][-_a-z0-9]*)?[a-z0-9*]',
+    );
+  });
+
+  it('keeps spaces as pflag does, so " net.*" is illegal', () => {
+    expect(splitAllowFlag('kernel.sem, net.*')).toEqual(['kernel.sem', ' net.*']);
+    expect(buildAllowlist(splitAllowFlag('kernel.sem, net.*')).errors.map((e) => e.pattern)).toEqual([' net.*']);
+    expect(splitAllowFlag('')).toEqual([]);
+  });
+
+  it('gives the kubelet\'s start-up failure line', () => {
+    const [error] = buildAllowlist(['kernel.*']).errors;
+    expect(kubeletStartupFailure(error!)).toBe(
+      '"Failed to run kubelet" err="failed to run Kubelet: failed to create kubelet: the sysctls \\"kernel.*\\" are not known to be namespaced"',
+    );
+  });
+});
+
+describe('allowlist matching (kubelet validateSysctl)', () => {
+  const { allowlist } = buildAllowlist(splitAllowFlag(SEED_ALLOWLIST));
+
+  it.each([
+    ['kernel.msgmax', 'allowed'],
+    ['kernel.msgmnb', 'allowed'],
+    ['kernel.shmmax', 'allowed'],
+    ['kernel.sem', 'allowed'],
+    ['fs.mqueue.msg_max', 'allowed'],
+    ['net.core.somaxconn', 'allowed'],
+    ['kernel.panic', 'not-allowlisted'],
+    ['vm.swappiness', 'not-allowlisted'],
+  ])('%s -> %s', (name, kind) => {
+    expect(matchAllowlist(allowlist, name, {}).kind).toBe(kind);
+  });
+
+  it('matches exact names only exactly', () => {
+    const exact = buildAllowlist(['kernel.msgmax']).allowlist;
+    expect(matchAllowlist(exact, 'kernel.msgmax', {}).kind).toBe('allowed');
+    expect(matchAllowlist(exact, 'kernel.msgmnb', {}).kind).toBe('not-allowlisted');
+  });
+
+  it('normalises slash patterns', () => {
+    const slashed = buildAllowlist(['net/core/somaxconn']).allowlist;
+    expect(matchAllowlist(slashed, 'net.core.somaxconn', {}).kind).toBe('allowed');
+  });
+
+  it('refuses net.* with hostNetwork and IPC sysctls with hostIPC', () => {
+    expect(matchAllowlist(allowlist, 'net.core.somaxconn', { hostNetwork: true })).toEqual({ kind: 'host-namespace', namespace: 'net' });
+    expect(matchAllowlist(allowlist, 'kernel.sem', { hostIPC: true })).toEqual({ kind: 'host-namespace', namespace: 'ipc' });
+    expect(matchAllowlist(allowlist, 'kernel.sem', { hostNetwork: true }).kind).toBe('allowed');
+    expect(matchAllowlist(allowlist, 'net.core.somaxconn', { hostIPC: true }).kind).toBe('allowed');
+  });
+});

@@ -1,0 +1,109 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ValidationReportSchema } from '../../../harness/policy/validation-report.js';
+
+const SEED_ALLOWLIST = 'kernel.msg*,kernel.shm*,kernel.sem,fs.mqueue.*,net.*';
+const FIXTURES = 'test/fixtures/validate';
+
+// bin/sysctl-bench loads every command; until all of them exist in this tree, run validate
+// through an entry that registers it alone, with the same error handling.
+const allCommandsPresent = ['validate', 'doctor', 'run', 'report'].every((c) => existsSync(`harness/commands/${c}.ts`));
+const command = allCommandsPresent
+  ? ['bin/sysctl-bench']
+  : ['node_modules/.bin/node', '--import', 'tsx', 'test/unit/validate/validate-only-cli.ts'];
+
+function validate(args: string[], stdin?: string) {
+  const [exe, ...pre] = command as [string, ...string[]];
+  const result = spawnSync(exe, [...pre, 'validate', ...args], { encoding: 'utf8', input: stdin ?? '', timeout: 60_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('sysctl-bench validate (CLI)', { timeout: 60_000 }, () => {
+  it('exits 1 on the seed workload without an allowlist, with the fix', () => {
+    const { code, stdout } = validate([`${FIXTURES}/seed-deployment.yaml`]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('REJECTED');
+    expect(stdout).toContain('forbidden sysctl: "kernel.msgmax" not allowlisted');
+    expect(stdout).toContain('add kernel.msgmax to --allowed-unsafe-sysctls');
+  });
+
+  it('exits 0 with the seed allowlist, given by flag or by the sysconfig file', () => {
+    expect(validate([`${FIXTURES}/seed-deployment.yaml`, '--allow', SEED_ALLOWLIST]).code).toBe(0);
+    const viaFile = validate([`${FIXTURES}/seed-deployment.yaml`, '--kubelet-config', `${FIXTURES}/seed-sysconfig-kubelet`]);
+    expect(viaFile.code).toBe(0);
+    expect(viaFile.stdout).toContain('ADMITTED');
+  });
+
+  it('exits 2 on the misspelled seed, naming file:line and valule, without a stack trace', () => {
+    const { code, stderr } = validate([`${FIXTURES}/seed-misspelled.yaml`, '--allow', SEED_ALLOWLIST]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${FIXTURES}/seed-misspelled.yaml:18:11`);
+    expect(stderr).toContain('valule');
+    expect(stderr).toContain('did you mean "value"');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reads standard input with -', () => {
+    const { code, stdout } = validate(['-', '--allow', SEED_ALLOWLIST], `${workloadWith('net.core.somaxconn', '4096')}---\n${workloadWith('vm.swappiness', '10')}`);
+    expect(code).toBe(1);
+    expect(stdout).toContain('<stdin>:1');
+    expect(stdout).toContain('vm.swappiness is node-level');
+  });
+
+  it('reads a folder', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'validate-'));
+    writeFileSync(join(folder, 'a.yaml'), workloadWith('kernel.shm_rmid_forced', '1'));
+    writeFileSync(join(folder, 'b.yml'), workloadWith('net.ipv4.ip_unprivileged_port_start', '80'));
+    writeFileSync(join(folder, 'notes.txt'), 'not yaml: [');
+    const { code, stdout } = validate([folder]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('2 workload(s): 2 admitted');
+  });
+
+  it('writes the documented JSON contract', () => {
+    const { code, stdout } = validate([`${FIXTURES}/seed-deployment.yaml`, '--format', 'json', '--k8s-version', '1.27']);
+    expect(code).toBe(1);
+    const report = ValidationReportSchema.parse(JSON.parse(stdout));
+    expect(report).toMatchObject({ schemaVersion: 1, kubernetesVersion: '1.27', allowedUnsafeSysctls: [], allowlistErrors: [], errors: [] });
+    expect(report.workloads[0]).toMatchObject({ kind: 'Deployment', namespace: 'default', name: 'ipc-app', admitted: false, reason: 'SysctlForbidden' });
+    expect(report.workloads[0]?.sysctls.map((s) => [s.name, s.class, s.verdict])).toEqual([['kernel.msgmax', 'unsafe', 'forbidden'], ['kernel.sem', 'unsafe', 'forbidden']]);
+  });
+
+  it('exits 2 with allowlistErrors filled for an illegal allowlist', () => {
+    const { code, stdout } = validate([`${FIXTURES}/seed-deployment.yaml`, '--allow', 'kernel.*', '--format', 'json']);
+    expect(code).toBe(2);
+    const report = ValidationReportSchema.parse(JSON.parse(stdout));
+    expect(report.allowlistErrors).toEqual([{
+      pattern: 'kernel.*',
+      message: 'the sysctls "kernel.*" are not known to be namespaced',
+      kubeletLog: '"Failed to run kubelet" err="failed to run Kubelet: failed to create kubelet: the sysctls \\"kernel.*\\" are not known to be namespaced"',
+    }]);
+  });
+
+  it('marks a sysctl the node kernel lacks as unsupported', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'kernel-'));
+    writeFileSync(join(folder, 'sysctls.txt'), 'kernel.msgmax = 8192\nkernel.msgmnb = 16384\n');
+    const { code, stdout } = validate([`${FIXTURES}/seed-deployment.yaml`, '--allow', SEED_ALLOWLIST, '--kernel-sysctls', join(folder, 'sysctls.txt'), '--format', 'json']);
+    expect(code).toBe(1);
+    const report = ValidationReportSchema.parse(JSON.parse(stdout));
+    expect(report.workloads[0]?.sysctls[1]).toMatchObject({ name: 'kernel.sem', verdict: 'unsupported', message: 'open /proc/sys/kernel/sem: no such file or directory' });
+  });
+
+  it.each([
+    [['--k8s-version', '1.99', `${FIXTURES}/seed-deployment.yaml`], '--k8s-version 1.99'],
+    [[], 'no manifests given'],
+    [['missing.yaml'], 'missing.yaml: cannot read'],
+    [[`${FIXTURES}/seed-deployment.yaml`, '--kubelet-config', 'nope.conf'], 'nope.conf: cannot read'],
+  ])('exits 2 on wrong input %j', (args, text) => {
+    const { code, stderr } = validate(args);
+    expect(code).toBe(2);
+    expect(stderr).toContain(text);
+  });
+});
+
+function workloadWith(name: string, value: string): string {
+  return `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p-${name.replaceAll('.', '-').replaceAll('_', '-')}\nspec:\n  securityContext:\n    sysctls:\n    - name: ${name}\n      value: "${value}"\n  containers:\n  - name: c\n    image: busybox\n`;
+}
