@@ -1,0 +1,239 @@
+import { formatDuration, formatNumber, formatP, formatPercent, formatSysctls, formatWithUnit } from '../../results/format.js';
+import type { AdmissionCase, Results, WorkloadPerformance } from '../../results/results.js';
+import type { Trend } from '../history.js';
+import { distributionChart, medianChart, seriesChart, trendChart, type ChartSpec } from './charts.js';
+import { badge, chartFigure, code, passFail, table, verdictBadge } from './components.js';
+import { html, type Html } from './escape.js';
+
+/** Each section returns its HTML and registers the charts it placed, for the client script. */
+export type ChartSink = (spec: ChartSpec) => void;
+
+export function verdictSection(results: Results): Html {
+  const { outcome, recommendation, expectations } = results;
+  const failed = expectations.filter((e) => !e.passed);
+  const tone = outcome.status === 'passed' ? '' : outcome.status;
+  const counts = (['admission', 'isolation', 'threshold'] as const).map((category) => {
+    const list = expectations.filter((e) => e.category === category);
+    const ok = list.filter((e) => e.passed).length;
+    return html`<div class="count"><span class="muted">${labelOfCategory(category)}</span><strong>${ok} / ${list.length}</strong><span class="muted">held</span></div>`;
+  });
+  return html`<section id="verdict" aria-labelledby="verdict-h">
+<h2 id="verdict-h">Verdict</h2>
+<div class="verdict ${tone}">
+<p class="lead">${recommendation.summary}</p>
+<p>${outcomeBadge(results)} <span class="muted">exit code ${outcome.exitCode}: ${outcome.reason}</span></p>
+</div>
+<div class="decisions">
+<div class="decision"><h3>Roll out</h3>${recommendation.rollOut.length
+    ? html`<ul>${recommendation.rollOut.map((r) => html`<li>${code(formatSysctls(r.sysctls))} for <strong>${r.workload}</strong></li>`)}</ul>`
+    : html`<p class="muted">Nothing: no tuned variant earned a recommendation.</p>`}</div>
+<div class="decision"><h3>Do not roll out</h3>${recommendation.doNotRollOut.length
+    ? html`<ul>${recommendation.doNotRollOut.map((r) => html`<li>${code(formatSysctls(r.sysctls))} for <strong>${r.workload}</strong> <span class="muted">[${r.variant}]</span>: ${r.because}</li>`)}</ul>`
+    : html`<p class="muted">Nothing was advised against.</p>`}</div>
+</div>
+<div class="counts">${counts}</div>
+${failed.length ? table('Expectations that failed', [{ label: 'Expectation' }, { label: 'Kind' }, { label: 'What happened' }],
+    failed.map((e) => [e.name, e.category, e.detail]), { rowClass: () => 'fail' }) : ''}
+</section>`;
+}
+
+function labelOfCategory(category: string): string {
+  return { admission: 'Admission predictions', isolation: 'Isolation proofs', threshold: 'Thresholds', run: 'Run' }[category] ?? category;
+}
+
+export function outcomeBadge(results: Results): Html {
+  const { status } = results.outcome;
+  if (status === 'passed') return badge('PASSED', 'ok');
+  if (status === 'failed') return badge('FAILED', 'bad');
+  return badge('COULD NOT RUN', 'warn');
+}
+
+export function environmentSection(results: Results): Html {
+  const env = results.environment;
+  if (!env) {
+    return html`<section id="environment" aria-labelledby="environment-h"><h2 id="environment-h">Environment</h2><p>No environment was recorded.</p></section>`;
+  }
+  return html`<section id="environment" aria-labelledby="environment-h">
+<h2 id="environment-h">Environment</h2>
+<dl class="env">
+<dt>Kubernetes</dt><dd>${env.kubernetesVersion}</dd>
+<dt>kind</dt><dd>${env.kindVersion}</dd>
+<dt>Kernel</dt><dd>${env.kernel}</dd>
+<dt>Machine</dt><dd>${env.machine.cpus} CPUs, ${env.machine.memory}, ${env.machine.os}</dd>
+<dt>Load generator</dt><dd>${results.loadGenerator ? `${results.loadGenerator.name} ${results.loadGenerator.version}` : 'not recorded'}</dd>
+<dt>Scenario</dt><dd>${results.run.scenario.name} <span class="muted">(${results.run.scenario.file})</span></dd>
+</dl>
+${table('Nodes and their kubelets', [{ label: 'Node' }, { label: 'Pool' }, { label: 'Role' }, { label: 'Allowed unsafe sysctls' }, { label: 'Kubelet flags' }],
+    env.nodes.map((n) => [
+      n.name,
+      n.pool,
+      n.role,
+      n.allowedUnsafeSysctls.length ? html`<span class="flags">${n.allowedUnsafeSysctls.map(code)}</span>` : html`<span class="muted">none</span>`,
+      n.kubeletFlags.length ? html`<span class="flags">${n.kubeletFlags.map(code)}</span>` : html`<span class="muted">none</span>`,
+    ]))}
+</section>`;
+}
+
+export function admissionSection(results: Results): Html {
+  const { cases, matched, total } = results.admission;
+  return html`<section id="admission" aria-labelledby="admission-h">
+<h2 id="admission-h">Admission: predicted against observed</h2>
+<p>Before deploying, the harness predicts what each pool's kubelet will do with each pod's sysctls; the table compares that with what the cluster did. ${matched} of ${total} predictions matched.</p>
+${total ? table('Admission matrix', [
+    { label: 'Workload' }, { label: 'Variant' }, { label: 'Pool' }, { label: 'Sysctls' }, { label: 'Predicted' }, { label: 'Observed' }, { label: 'Kubelet / API server said' }, { label: 'Match' },
+  ], cases.map((c) => admissionRow(c)), { rowClass: (i) => (cases[i]?.match ? '' : 'fail') }) : html`<p class="muted">No admission was recorded.</p>`}
+</section>`;
+}
+
+function admissionRow(c: AdmissionCase): (Html | string)[] {
+  const said = [c.observed.message, ...(c.observed.events ?? [])].filter((x): x is string => Boolean(x));
+  return [
+    html`${c.workload} <span class="muted">(${c.kind})</span>`,
+    c.variant,
+    c.pool,
+    Object.keys(c.sysctls).length ? html`${Object.entries(c.sysctls).map(([k, v]) => html`${code(`${k}=${v}`)} `)}` : html`<span class="muted">none</span>`,
+    html`${outcomeWord(c.predicted.outcome)}${c.predicted.reason ? html`<br><span class="muted">${c.predicted.reason}</span>` : ''}`,
+    html`${outcomeWord(c.observed.outcome)}${c.observed.reason ? html`<br><span class="muted">${c.observed.reason}</span>` : ''}${c.observed.podPhase ? html`<br><span class="muted">pod ${c.observed.podPhase}</span>` : ''}`,
+    said.length ? html`${said.map((s) => html`<div class="mono">${s}</div>`)}` : html`<span class="muted">—</span>`,
+    passFail(c.match),
+  ];
+}
+
+function outcomeWord(outcome: string): Html {
+  return outcome === 'admitted' ? badge('admitted', 'ok') : badge(outcome, outcome === 'forbidden' ? 'warn' : 'neutral');
+}
+
+export function performanceSection(results: Results, sink: ChartSink): Html {
+  return html`<section id="performance" aria-labelledby="performance-h">
+<h2 id="performance-h">Performance</h2>
+<p>Each variant ran the same load several times; warm-up repetitions are left out. Medians carry a bootstrap 95% confidence interval (2,000 resamples). A change is called only when the Mann-Whitney U test gives p &lt; 0.05 <em>and</em> the 95% interval of the difference of medians excludes zero. Cliff's δ is the effect size: −1 means every tuned value was below every baseline value.</p>
+${results.performance.length ? results.performance.map((w) => workloadBlock(w, sink)) : html`<p class="muted">No measurement was recorded.</p>`}
+</section>`;
+}
+
+function workloadBlock(workload: WorkloadPerformance, sink: ChartSink): Html {
+  const place = (spec: ChartSpec | null) => {
+    if (!spec) return '';
+    sink(spec);
+    return chartFigure(spec);
+  };
+  const metrics = [...new Set(workload.comparisons.map((c) => c.metric))];
+  const sampleMetrics = [...new Set(workload.distributions.map((d) => d.metric))];
+  const seriesMetrics = [...new Set(workload.series.flatMap((r) => Object.keys(r.series.values)))];
+  const saturated = workload.variants.filter((v) => v.saturatedRepetitions > 0);
+  return html`<h3 id="workload-${slug(workload.workload)}">${workload.workload} <span class="muted">(${workload.kind === 'ipc' ? 'IPC' : 'network load'})</span></h3>
+${table(`${workload.workload}: variants`, [{ label: 'Variant' }, { label: 'Sysctls' }, { label: 'Measured repetitions', numeric: true }, { label: 'Warm-ups', numeric: true }, { label: 'Generator CPU max', numeric: true }, { label: 'Saturated repetitions', numeric: true }],
+    workload.variants.map((v) => [
+      html`${v.variant}${v.variant === workload.baselineVariant ? html` <span class="muted">(baseline)</span>` : ''}`,
+      Object.keys(v.sysctls).length ? code(formatSysctls(v.sysctls)) : html`<span class="muted">node defaults</span>`,
+      v.repetitions, v.warmups, v.maxGeneratorCpuPercent === null ? '—' : `${formatNumber(v.maxGeneratorCpuPercent, 1)}%`,
+      v.saturatedRepetitions ? badge(String(v.saturatedRepetitions), 'warn') : '0',
+    ]))}
+${saturated.length ? html`<p>${badge('caution', 'warn')} The load generator was saturated in some repetitions of ${saturated.map((v) => v.variant).join(', ')}: those numbers may measure the generator, not the server.</p>` : ''}
+${workload.comparisons.length ? table(`${workload.workload}: metrics, tuned against ${workload.baselineVariant}`, [
+    { label: 'Metric' }, { label: 'Variant' }, { label: `${workload.baselineVariant} median [95% CI]`, numeric: true }, { label: 'Tuned median [95% CI]', numeric: true },
+    { label: 'Change', numeric: true }, { label: 'Difference 95% CI', numeric: true }, { label: 'p', numeric: true }, { label: "Cliff's δ", numeric: true }, { label: 'Verdict' },
+  ], workload.comparisons.map((c) => [
+    html`${c.label}<br><span class="muted mono">${c.metric}</span> <span class="muted">(${c.direction.replaceAll('-', ' ')})</span>`,
+    c.variant,
+    html`${formatWithUnit(c.baseline.median, c.unit)}<br><span class="muted">[${formatNumber(c.baseline.ci.low)}, ${formatNumber(c.baseline.ci.high)}]</span>`,
+    html`${formatWithUnit(c.tuned.median, c.unit)}<br><span class="muted">[${formatNumber(c.tuned.ci.low)}, ${formatNumber(c.tuned.ci.high)}]</span>`,
+    formatPercent(c.changePercent),
+    `${formatNumber(c.difference.ci.low)} to ${formatNumber(c.difference.ci.high)}`,
+    formatP(c.pValue),
+    `${formatNumber(c.effect.cliffsDelta, 2)} (${c.effect.magnitude})`,
+    verdictBadge(c.verdict),
+  ])) : html`<p class="muted">No metric was measured for both the baseline and a tuned variant.</p>`}
+<h4>Medians with 95% confidence intervals</h4>
+<div class="charts">${metrics.map((m) => place(medianChart(workload, m)))}</div>
+${sampleMetrics.length || seriesMetrics.length ? html`<h4>Distributions and time series</h4>
+<div class="charts wide">${sampleMetrics.map((m) => place(distributionChart(workload, m)))}${seriesMetrics.map((m) => place(seriesChart(workload, m)))}</div>` : ''}`;
+}
+
+export function isolationSection(results: Results): Html {
+  return html`<section id="isolation" aria-labelledby="isolation-h">
+<h2 id="isolation-h">Isolation proofs</h2>
+<p>Namespaced sysctls must stay inside the pod that sets them: the node, neighbouring pods and the machine running kind keep their own values. Each proof reads the values before, during and after.</p>
+${results.isolation.length ? table('Isolation proofs', [{ label: 'Check' }, { label: 'Sysctl' }, { label: 'Values read' }, { label: 'Conclusion' }, { label: 'Result' }],
+    results.isolation.map((p) => [
+      html`${p.check}${p.workload ? html`<br><span class="muted">${p.workload}</span>` : ''}`,
+      code(p.sysctl),
+      html`${p.values.map((v) => html`<div>${v.where} <span class="mono">${v.name}</span> (${v.at}): <strong class="mono">${v.value}</strong></div>`)}`,
+      p.detail,
+      passFail(p.passed),
+    ]), { rowClass: (i) => (results.isolation[i]?.passed ? '' : 'fail') }) : html`<p class="muted">No isolation proof was recorded.</p>`}
+</section>`;
+}
+
+export function thresholdSection(results: Results): Html {
+  return html`<section id="thresholds" aria-labelledby="thresholds-h">
+<h2 id="thresholds-h">Thresholds</h2>
+${results.thresholds.length ? table('Scenario thresholds, on the median of measured repetitions', [{ label: 'Threshold' }, { label: 'Actual median', numeric: true }, { label: 'Verdict' }, { label: 'Detail' }, { label: 'Result' }],
+    results.thresholds.map((t) => [
+      html`${t.workload} <span class="muted">[${t.variant}]</span> ${code(t.metric)}${t.max !== undefined ? ` ≤ ${formatNumber(t.max)}` : ''}${t.min !== undefined ? ` ≥ ${formatNumber(t.min)}` : ''}${t.mustImprove ? ', must improve' : ''}`,
+      t.actual === null ? '—' : formatNumber(t.actual),
+      t.verdict ? verdictBadge(t.verdict as 'improved') : html`<span class="muted">—</span>`,
+      t.detail,
+      passFail(t.passed),
+    ]), { rowClass: (i) => (results.thresholds[i]?.passed ? '' : 'fail') }) : html`<p class="muted">The scenario sets no thresholds.</p>`}
+</section>`;
+}
+
+export function rolloutSection(results: Results): Html {
+  const r = results.rollout;
+  return html`<section id="rollout" aria-labelledby="rollout-h">
+<h2 id="rollout-h">Rollout artifacts</h2>
+${r ? html`<p>What a node administrator applies so that the kubelet admits the recommended sysctls. Pods then set them in <code>spec.securityContext.sysctls</code> of their Deployment, StatefulSet or DaemonSet template.</p>
+<h3>kubeadm kubelet drop-in (<code>/etc/sysconfig/kubelet</code> or <code>/etc/default/kubelet</code>)</h3>
+<pre><code>${r.dropIn}</code></pre>
+<p class="muted">Then <code>systemctl daemon-reload &amp;&amp; systemctl restart kubelet</code>, and check with <code>ps -ef | grep allowed-unsafe</code>.</p>
+<h3>KubeletConfiguration</h3>
+<pre><code>${r.kubeletConfiguration}</code></pre>
+<h3>OpenShift / OKD KubeletConfig</h3>
+<pre><code>${r.openshiftKubeletConfig}</code></pre>
+<p class="muted">Label the worker MachineConfigPool to match the selector; applying it rolls the pool out and reboots its nodes.</p>` : html`<p class="muted">The run recorded no rollout artifacts.</p>`}
+</section>`;
+}
+
+export function phaseSection(results: Results): Html {
+  const longest = Math.max(1, ...results.phases.map((p) => p.durationMs));
+  const total = results.phases.reduce((sum, p) => sum + p.durationMs, 0);
+  const problems = results.problems;
+  return html`<section id="phases" aria-labelledby="phases-h">
+<h2 id="phases-h">Run timeline</h2>
+<p>Run <span class="mono">${results.run.runId}</span>: started ${results.run.startedAt ?? 'unknown'}, ${results.run.finishedAt ? `finished ${results.run.finishedAt}` : 'never finished'} (${results.run.status})${results.run.durationMs !== null ? `, ${formatDuration(results.run.durationMs)} in all` : ''}.</p>
+${results.phases.length ? table(`Phases (${formatDuration(total)} recorded)`, [{ label: 'Phase' }, { label: 'Started' }, { label: 'Duration', numeric: true }, { label: 'Share' }, { label: 'Result' }],
+    results.phases.map((p) => [
+      html`${p.name}${p.detail ? html`<br><span class="muted">${p.detail}</span>` : ''}`,
+      p.startedAt,
+      formatDuration(p.durationMs),
+      html`<div class="bar${p.ok ? '' : ' failed'}" style="width: ${Math.max(1, Math.round((p.durationMs / longest) * 100))}%"></div>`,
+      p.ok ? badge('ok', 'ok') : badge('failed', 'bad'),
+    ])) : html`<p class="muted">No phase was recorded.</p>`}
+${problems.length ? table('Errors and notes recorded during the run', [{ label: 'When' }, { label: 'Kind' }, { label: 'Phase' }, { label: 'Message' }],
+    problems.map((p) => [p.at, p.kind === 'error' ? badge('error', 'bad') : badge('note', 'neutral'), p.phase ?? '—', html`${p.message}${p.fix ? html`<br><span class="muted">fix: ${p.fix}</span>` : ''}`])) : ''}
+${results.warnings.length ? html`<h3>Warnings while reading</h3><ul>${results.warnings.map((w) => html`<li class="mono">${w}</li>`)}</ul>` : ''}
+</section>`;
+}
+
+export function trendSection(trends: Trend[], historyWarnings: string[], sink: ChartSink): Html {
+  const shown = trends.filter((t) => t.points.length >= 2);
+  const regressions = shown.filter((t) => t.regression);
+  return html`<section id="trends" aria-labelledby="trends-h">
+<h2 id="trends-h">Trends across runs</h2>
+<p>Each tuned median over earlier runs and this one. A metric is flagged as a regression when this run's median lies outside the previous run's 95% interval on the worse side.</p>
+${regressions.length ? table('Regressions against the previous run', [{ label: 'Metric' }, { label: 'Detail' }],
+    regressions.map((t) => [html`${t.workload} <span class="muted">[${t.variant}]</span> ${code(t.metric)}`, t.regression ?? '']), { rowClass: () => 'fail' })
+    : html`<p>${badge('no regression', 'ok')} No metric got worse beyond the previous run's interval.</p>`}
+${shown.length ? html`<div class="charts wide">${shown.map((t) => {
+    const spec = trendChart(t);
+    sink(spec);
+    return chartFigure(spec);
+  })}</div>` : html`<p class="muted">No earlier run measured the same metrics.</p>`}
+${historyWarnings.length ? html`<ul>${historyWarnings.map((w) => html`<li class="mono">${w}</li>`)}</ul>` : ''}
+</section>`;
+}
+
+function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+}

@@ -1,0 +1,72 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { aggregate } from '../results/aggregate.js';
+import { readRawResults } from '../results/raw-reader.js';
+import type { Results } from '../results/results.js';
+import { thresholdsFromScenario } from '../results/thresholds.js';
+import { buildTrends, loadHistory, type Trend } from './history.js';
+import { chartJsSource } from './html/chart-js-source.js';
+import { renderHtml } from './html/page.js';
+import { renderJunit } from './junit.js';
+import { renderSummaryMarkdown } from './summary-md.js';
+
+export interface WriteReportsOptions {
+  /** A folder of earlier run directories (each with results.json), for trends. */
+  history?: string;
+  /** Where to write; the run directory itself by default. */
+  out?: string;
+}
+
+export const REPORT_FILES = {
+  results: 'results.json',
+  html: 'index.html',
+  junit: 'junit.xml',
+  summary: 'summary.md',
+} as const;
+
+export interface WrittenReports {
+  results: Results;
+  files: string[];
+  trends: Trend[] | undefined;
+}
+
+/**
+ * Rebuilds every report format of a run from `raw/results.jsonl` alone: results.json, index.html,
+ * junit.xml, summary.md. The pipeline calls it at the end of a run, after writing run-finished.
+ */
+export async function writeReports(runDir: string, options: WriteReportsOptions = {}): Promise<Results> {
+  return (await writeReportFiles(runDir, options)).results;
+}
+
+/** As writeReports, also telling which files were written (the CLI prints them). */
+export async function writeReportFiles(runDir: string, options: WriteReportsOptions = {}): Promise<WrittenReports> {
+  const { records, warnings: readWarnings } = await readRawResults(runDir);
+  const started = records.find((r) => r.type === 'run-started');
+  const { thresholds, warnings: thresholdWarnings } = thresholdsFromScenario(started?.type === 'run-started' ? started.scenario.definition : undefined);
+  const results = aggregate(records, thresholds, { warnings: [...readWarnings, ...thresholdWarnings] });
+
+  let trends: Trend[] | undefined;
+  let historyWarnings: string[] = [];
+  if (options.history) {
+    const history = await loadHistory(options.history, results.run.runId);
+    trends = buildTrends(history.runs, results);
+    historyWarnings = history.warnings;
+  }
+
+  const out = options.out ?? runDir;
+  await mkdir(out, { recursive: true });
+  const html = renderHtml({ results, chartJs: await chartJsSource(), ...(trends ? { trends } : {}), historyWarnings });
+  const contents: [string, string][] = [
+    [REPORT_FILES.results, `${JSON.stringify(results, null, 2)}\n`],
+    [REPORT_FILES.html, html],
+    [REPORT_FILES.junit, renderJunit(results)],
+    [REPORT_FILES.summary, renderSummaryMarkdown(results, trends)],
+  ];
+  const files: string[] = [];
+  for (const [name, text] of contents) {
+    const path = join(out, name);
+    await writeFile(path, text);
+    files.push(path);
+  }
+  return { results, files, trends };
+}
