@@ -17,7 +17,7 @@ const DistSchema = z.object({
   max: z.number(),
 });
 
-export const ErrorClasses = ['refused', 'timeout', 'reset', 'http', 'other'] as const;
+export const ErrorClasses = ['refused', 'timeout', 'reset', 'http', 'ports', 'other'] as const;
 export type ErrorClass = (typeof ErrorClasses)[number];
 
 export const LoadSummarySchema = z.object({
@@ -46,6 +46,8 @@ export const LoadSummarySchema = z.object({
     timeout: z.number().int().nonnegative(),
     reset: z.number().int().nonnegative(),
     http: z.number().int().nonnegative(),
+    /** EADDRNOTAVAIL: the client ran out of local ports (its net.ipv4.ip_local_port_range). */
+    ports: z.number().int().nonnegative(),
     other: z.number().int().nonnegative(),
   }),
   errors_by_phase: z.object({ connect: z.number().int().nonnegative(), response: z.number().int().nonnegative() }),
@@ -114,6 +116,7 @@ export const loadMetricNames = [
   'timeouts',
   'refused',
   'resets',
+  'port_exhaustion',
   'rps',
   'completed',
   'connected',
@@ -161,6 +164,7 @@ export function toMeasurement(summary: LoadSummary, maxSamples = MAX_CONNECT_SAM
     timeouts: summary.errors_by_class.timeout,
     refused: summary.errors_by_class.refused,
     resets: summary.errors_by_class.reset,
+    port_exhaustion: summary.errors_by_class.ports,
     rps: summary.rps,
     completed: summary.completed,
     connected: summary.connected,

@@ -65,10 +65,11 @@ const (
 	classTimeout = "timeout" // no answer in time: SYNs dropped on a full queue, or a stalled response
 	classReset   = "reset"   // connection reset or broken after it was established
 	classHTTP    = "http"    // the server answered, but not with 2xx
+	classPorts   = "ports"   // no local port left (EADDRNOTAVAIL): the client's net.ipv4.ip_local_port_range
 	classOther   = "other"
 )
 
-var classes = []string{classRefused, classTimeout, classReset, classHTTP, classOther}
+var classes = []string{classRefused, classTimeout, classReset, classHTTP, classPorts, classOther}
 
 type result struct {
 	startNs   int64 // offset from the run's start
@@ -199,6 +200,8 @@ func classify(err error) string {
 	switch {
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return classRefused
+	case errors.Is(err, syscall.EADDRNOTAVAIL):
+		return classPorts
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, syscall.ECONNABORTED):
 		return classReset
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, syscall.ETIMEDOUT):

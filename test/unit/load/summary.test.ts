@@ -20,7 +20,7 @@ describe('parseLoadSummary', () => {
     expect(summary.config.mode).toBe('rate');
     expect(summary.config.rate).toBe(50);
     expect(summary.dropped).toBe(0);
-    expect(summary.series.map((row) => row.t)).toEqual([0, 1]);
+    expect(summary.series.reduce((n, row) => n + row.completed, 0)).toBe(100);
   });
 
   it('takes the last JSON line when something else was printed before it', () => {
@@ -48,15 +48,19 @@ describe('toMeasurement', () => {
     expect(m.metrics.connect_p50_ms).toBe(summary.connect_ms.p50);
     expect(m.metrics.connect_p99_ms).toBe(summary.connect_ms.p99);
     expect(m.metrics.total_p99_ms).toBe(summary.total_ms.p99);
-    expect(m.metrics.errors).toBe(31);
-    expect(m.metrics.error_rate).toBeCloseTo(31 / 200, 10);
-    expect(m.metrics.timeouts).toBe(31);
-    expect(m.metrics.completed).toBe(169);
+    // Recorded against net-server with BACKLOG=16 and ACCEPT_RATE=500: some connects wait for a
+    // SYN retransmission and some requests time out after the handshake.
+    expect(m.metrics.errors).toBe(summary.errors);
+    expect(m.metrics.errors).toBeGreaterThan(0);
+    expect(m.metrics.error_rate).toBeCloseTo(summary.errors / 200, 10);
+    expect(m.metrics.timeouts).toBe(summary.errors_by_class.timeout);
+    expect(m.metrics.port_exhaustion).toBe(0);
+    expect(m.metrics.completed).toBe(summary.completed);
     expect(m.metrics.rps).toBe(summary.rps);
     expect(m.samples.connect_ms).toEqual(summary.samples.connect_ms);
-    expect(m.series.t).toEqual([0, 1, 2, 3]);
-    expect(m.series.values.completed).toEqual([24, 101, 44, 0]);
-    expect(m.series.values.errors).toEqual([0, 0, 0, 31]);
+    expect(m.series.t).toEqual(summary.series.map((_, i) => i));
+    expect(m.series.values.completed).toEqual(summary.series.map((row) => row.completed));
+    expect(m.series.values.errors?.reduce((a, b) => a + b, 0)).toBe(summary.errors);
     expect(m.generator.saturated).toBe(false);
     expect(m.generator.droppedIterations).toBe(0);
     expect(m.generator.cpuPercent).toBeCloseTo(summary.cpu.cores_used * 100, 5);
