@@ -132,41 +132,67 @@ async function buildImage(app: ImageApp, context: BuildContext): Promise<number>
   args.push(tarball, imageRef(app));
   await run('docker', args, { logFile: context.logFile, timeoutMs: 5 * 60_000 });
   rmSync(work, { recursive: true, force: true });
+  await removeStaleTags(app);
   const info = await inspectImage(imageRef(app));
   return info?.sizeBytes ?? fileSize(binary);
 }
 
-function imageArtefact(app: ImageApp): Artefact {
-  const spec = specs[app];
-  const id = `image-${app}`;
+/** Tags of this app built from older inputs are dead weight: untag them (an image still in use stays). */
+async function removeStaleTags(app: ImageApp): Promise<void> {
+  const listed = await run('docker', ['image', 'ls', `sysctl-bench/${app}`, '--format', '{{.Repository}}:{{.Tag}}'], { allowFailure: true });
+  for (const ref of listed.stdout.split('\n').map((line) => line.trim()).filter(Boolean)) {
+    if (ref !== imageRef(app) && !ref.endsWith(':<none>')) await run('docker', ['rmi', ref], { allowFailure: true });
+  }
+}
+
+async function probeImages(apps: readonly ImageApp[], id: string): Promise<Probe> {
+  const found: string[] = [];
+  const missing: string[] = [];
+  for (const app of apps) {
+    const ref = imageRef(app);
+    const info = await inspectImage(ref);
+    if (info?.labels[fingerprintLabel] === imageFingerprint(app)) found.push(`${ref} (${(info.sizeBytes / 1e6).toFixed(1)} MB)`);
+    else missing.push(ref);
+  }
+  if (missing.length === 0) return { state: 'built', detail: found.join(', '), build: buildRecord(id) };
+  const needs = apps.map((app) => (specs[app].language === 'go' ? 'go' : 'gcc with static glibc'));
   return {
-    id,
-    title: spec.title,
-    dependsOn: ['docker-engine', ...(spec.language === 'go' ? ['go'] : [])],
-    fingerprint: () => imageFingerprint(app),
-    async probe(): Promise<Probe> {
-      const ref = imageRef(app);
-      const info = await inspectImage(ref);
-      if (info?.labels[fingerprintLabel] === imageFingerprint(app)) {
-        return { state: 'built', detail: `${ref} (${(info.sizeBytes / 1e6).toFixed(1)} MB)`, build: buildRecord(id) };
-      }
-      const needs = spec.language === 'go' ? 'go, busybox-static' : 'gcc (static glibc), busybox-static';
-      return { state: 'missing', detail: `no image ${ref}`, fix: `sysctl-bench doctor --fix (builds it here; needs ${needs})` };
-    },
-    build: (context) => buildImage(app, context),
+    state: 'missing',
+    detail: `no image ${missing.join(', ')}`,
+    fix: `sysctl-bench doctor --fix (builds here; needs ${[...new Set(needs)].join(', ')} and busybox-static: apt-get install busybox-static)`,
   };
 }
 
-export const netServerImageArtefact = imageArtefact('net-server');
-export const ipcBenchImageArtefact = imageArtefact('ipc-bench');
-export const loadgenImageArtefact = imageArtefact('loadgen');
+/** Artefact for a group of images: current when every one is; a build makes the ones that are not. */
+function imagesArtefact(id: string, title: string, apps: readonly ImageApp[]): Artefact {
+  return {
+    id,
+    title,
+    dependsOn: ['docker-engine', ...(apps.some((app) => specs[app].language === 'go') ? ['go'] : [])],
+    fingerprint: () => fingerprint(apps.map((app) => imageFingerprint(app))),
+    probe: () => probeImages(apps, id),
+    async build(context) {
+      let size = 0;
+      for (const app of apps) {
+        const info = await inspectImage(imageRef(app));
+        size += info?.labels[fingerprintLabel] === imageFingerprint(app) ? info.sizeBytes : await buildImage(app, context);
+      }
+      return size;
+    },
+  };
+}
 
-/** For the registry: every image artefact this module defines. */
-export const workloadImageArtefacts: readonly Artefact[] = [netServerImageArtefact, ipcBenchImageArtefact, loadgenImageArtefact];
+/** net-server and ipc-bench: what the pods run. */
+export const workloadImagesArtefact = imagesArtefact('workload-images', 'workload images (net-server, ipc-bench)', ['net-server', 'ipc-bench']);
+/** sysctl-bench's own load generator. */
+export const loadgenImageArtefact = imagesArtefact('loadgen-image', 'load generator image (loadgen)', ['loadgen']);
+
+/** For the registry (harness/toolchain/registry.ts): every artefact this module defines. */
+export const workloadImageArtefacts: readonly Artefact[] = [workloadImagesArtefact, loadgenImageArtefact];
 
 const artefactFor: Record<ImageApp, Artefact> = {
-  'net-server': netServerImageArtefact,
-  'ipc-bench': ipcBenchImageArtefact,
+  'net-server': workloadImagesArtefact,
+  'ipc-bench': workloadImagesArtefact,
   loadgen: loadgenImageArtefact,
 };
 
@@ -177,14 +203,18 @@ export function ensureImage(app: ImageApp, onStep: (title: string) => void = () 
   let promise = pending.get(app);
   if (!promise) {
     promise = (async () => {
-      const artefact = artefactFor[app];
-      const before = await artefact.probe();
-      if (before.state === 'missing') {
+      const ref = imageRef(app);
+      const info = await inspectImage(ref);
+      if (info?.labels[fingerprintLabel] !== imageFingerprint(app)) {
+        const artefact = artefactFor[app];
         const started = Date.now();
         const sizeBytes = await buildImage(app, { logFile: cacheDir('logs', `${artefact.id}.log`), step: onStep });
-        saveBuildRecord(artefact.id, { fingerprint: artefact.fingerprint(), builtAt: new Date().toISOString(), durationMs: Date.now() - started, sizeBytes });
+        // The record belongs to the artefact; keep it only once the whole group is current.
+        if ((await artefact.probe()).state !== 'missing') {
+          saveBuildRecord(artefact.id, { fingerprint: artefact.fingerprint(), builtAt: new Date().toISOString(), durationMs: Date.now() - started, sizeBytes });
+        }
       }
-      return imageRef(app);
+      return ref;
     })();
     pending.set(app, promise);
     promise.catch(() => pending.delete(app));
