@@ -24,7 +24,7 @@ const recipe = 'workload-image/1';
 export const busyboxPath = '/bin/busybox';
 
 /** The busybox applets linked into every image: enough to look at and set sysctls, and to idle. */
-export const busyboxApplets = ['sh', 'cat', 'sysctl', 'sleep', 'ls', 'echo', 'env', 'ps', 'wget', 'nc', 'ip', 'ss', 'true', 'false'] as const;
+export const busyboxApplets = ['sh', 'cat', 'sysctl', 'sleep', 'ls', 'echo', 'env', 'ps', 'wget', 'nc', 'ip', 'netstat', 'true', 'false'] as const;
 
 interface ImageSpec {
   app: ImageApp;
