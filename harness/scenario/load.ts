@@ -1,0 +1,165 @@
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { UserError } from '../errors.js';
+import { closestName } from '../manifests/suggest.js';
+import { locate } from './locate.js';
+import { ScenarioSchema, type Scenario } from './schema.js';
+
+/** One thing wrong with a scenario file, placed and explained. */
+export interface ScenarioProblem {
+  /** file:line:column */
+  readonly where: string;
+  /** The field, as a dotted path (spec.workloads[0].pool). */
+  readonly field: string;
+  readonly message: string;
+  readonly fix?: string;
+}
+
+/**
+ * Reads and validates a scenario file completely before anything starts: every problem is
+ * reported at once, each with file:line:column, the field and a fix. Throws UserError.
+ */
+export function loadScenario(path: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new UserError('cannot read the scenario file', { where: path, fix: 'check the path (scenarios live in scenarios/*.yaml)' });
+  }
+  return parseScenario(text, path);
+}
+
+export function parseScenario(text: string, file: string): Scenario {
+  const result = checkScenario(text, file);
+  if (result.ok) return result.scenario;
+  const [first, ...rest] = result.problems;
+  const others = rest.map((p) => `\n  ${p.where}: ${p.field ? `${p.field}: ` : ''}${p.message}${p.fix ? ` (fix: ${p.fix})` : ''}`).join('');
+  throw new UserError(`${first!.field ? `${first!.field}: ` : ''}${first!.message}${others}`, {
+    where: first!.where,
+    ...(first!.fix ? { fix: first!.fix } : {}),
+  });
+}
+
+export type ScenarioCheck = { ok: true; scenario: Scenario } | { ok: false; problems: ScenarioProblem[] };
+
+/** Validation without throwing: every problem, in file order. */
+export function checkScenario(text: string, file: string): ScenarioCheck {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true });
+  if (document.errors.length > 0) {
+    return {
+      ok: false,
+      problems: document.errors.map((error) => {
+        const pos = lineCounter.linePos(error.pos[0]);
+        return { where: `${file}:${pos.line}:${pos.col}`, field: '', message: `not valid YAML: ${error.message.split('\n')[0]}` };
+      }),
+    };
+  }
+  const data: unknown = document.toJS();
+  const parsed = ScenarioSchema.safeParse(data, { reportInput: true });
+  if (parsed.success) return { ok: true, scenario: parsed.data };
+  const problems = parsed.error.issues.flatMap((issue) => describeIssue(issue, data, document, lineCounter, file));
+  problems.sort((a, b) => lineOf(a) - lineOf(b));
+  return { ok: false, problems: withoutMissingThatWasMisspelled(problems) };
+}
+
+function describeIssue(issue: z.core.$ZodIssue, data: unknown, document: Document, lineCounter: LineCounter, file: string): ScenarioProblem[] {
+  const path = issue.path as PropertyKey[];
+  const where = (p: readonly PropertyKey[], at: 'key' | 'value' = 'value') => {
+    const pos = locate(document, lineCounter, p, at);
+    return `${file}:${pos.line}:${pos.col}`;
+  };
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownKeysAt(path);
+    return issue.keys.map((key) => {
+      const guess = closestName(key, known);
+      return {
+        where: where([...path, key], 'key'),
+        field: fieldName([...path, key]),
+        message: `unknown field "${key}"${guess ? `; did you mean "${guess}"?` : ''}`,
+        fix: guess ? `rename "${key}" to "${guess}"` : `remove it; fields here: ${known.join(', ')}`,
+      };
+    });
+  }
+  if (issue.code !== 'custom' && path.length > 0 && !isPresent(data, path)) {
+    return [{ where: where(path), field: fieldName(path), message: `missing required field "${String(path.at(-1))}"`, fix: `add ${String(path.at(-1))}` }];
+  }
+  if (issue.code === 'invalid_value') {
+    const choices = issue.values.map((v) => JSON.stringify(v));
+    const typed = typeof issue.input === 'string' ? issue.input : undefined;
+    const guess = typed ? closestName(typed, issue.values.map(String)) : undefined;
+    return [{
+      where: where(path), field: fieldName(path),
+      message: `${JSON.stringify(issue.input)} is not allowed here; expected ${choices.join(' | ')}`,
+      fix: guess ? `use "${guess}"` : `use one of ${choices.join(', ')}`,
+    }];
+  }
+  if (issue.code === 'invalid_type') {
+    const fix = issue.expected === 'string' && typeof issue.input === 'number' ? `quote it: "${issue.input}"` : `give a ${issue.expected}`;
+    return [{ where: where(path), field: fieldName(path), message: `expected a ${issue.expected}, got ${describeInput(issue.input)}`, fix }];
+  }
+  return [{ where: where(path), field: fieldName(path), message: issue.message }];
+}
+
+/** A misspelled key also leaves its intended field missing; the rename fix covers both. */
+function withoutMissingThatWasMisspelled(problems: ScenarioProblem[]): ScenarioProblem[] {
+  const renamedTo = new Set(problems.flatMap((p) => {
+    const match = /^rename "[^"]*" to "([^"]*)"$/.exec(p.fix ?? '');
+    return match ? [`${p.field.slice(0, p.field.lastIndexOf('.'))}.${match[1]}`] : [];
+  }));
+  return problems.filter((p) => !(p.message.startsWith('missing required field') && renamedTo.has(p.field)));
+}
+
+/** The field names the schema knows at a path, for "did you mean". */
+function knownKeysAt(path: readonly PropertyKey[]): string[] {
+  let schema: unknown = ScenarioSchema;
+  for (const segment of path) {
+    schema = unwrap(schema);
+    const def = defOf(schema);
+    if (def?.type === 'object') schema = (def.shape as Record<string, unknown>)[String(segment)];
+    else if (def?.type === 'array') schema = def.element;
+    else if (def?.type === 'record') schema = def.valueType;
+    else return [];
+  }
+  const def = defOf(unwrap(schema));
+  return def?.type === 'object' ? Object.keys(def.shape as object) : [];
+}
+
+function unwrap(schema: unknown): unknown {
+  let current = schema;
+  for (let def = defOf(current); def && ['optional', 'default', 'nullable', 'readonly', 'prefault'].includes(def.type as string); def = defOf(current)) {
+    current = def.innerType;
+  }
+  return current;
+}
+
+function defOf(schema: unknown): Record<string, unknown> | undefined {
+  return (schema as { _zod?: { def?: Record<string, unknown> } } | undefined)?._zod?.def;
+}
+
+/** spec.workloads[0].variants[1].sysctls.net.core.somaxconn */
+function fieldName(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, segment) => (typeof segment === 'number' ? `${out}[${segment}]` : out ? `${out}.${String(segment)}` : String(segment)), '');
+}
+
+function isPresent(data: unknown, path: readonly PropertyKey[]): boolean {
+  let current: unknown = data;
+  for (const segment of path) {
+    if (current === null || typeof current !== 'object' || !(String(segment) in (current as object))) return false;
+    current = (current as Record<string, unknown>)[String(segment)];
+  }
+  return true;
+}
+
+function describeInput(input: unknown): string {
+  if (input === null) return 'null';
+  if (Array.isArray(input)) return 'a list';
+  if (typeof input === 'object') return 'a mapping';
+  return `${typeof input} ${JSON.stringify(input)}`;
+}
+
+function lineOf(problem: ScenarioProblem): number {
+  const match = /:(\d+):(\d+)$/.exec(problem.where);
+  return match ? Number(match[1]) * 10_000 + Number(match[2]) : 0;
+}

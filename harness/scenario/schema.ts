@@ -1,0 +1,204 @@
+import { z } from 'zod';
+import { patternError } from '../policy/allowlist.js';
+import { isValidSysctlName, namespacedBy, toDotSeparated } from '../policy/names.js';
+import { valueProblem } from '../policy/values.js';
+import { DEFAULT_KUBERNETES_VERSION, isModelled, NEWEST_MODELLED, OLDEST_MODELLED, parseMinorVersion } from '../policy/versions.js';
+
+/**
+ * The scenario file: which node pools (kubelet configurations) to build, which workloads and sysctl
+ * variants to run on them, and what to measure and prove. Every field is documented in
+ * docs/scenario.md; the JSON Schema for editors is generated from this (scenarios/scenario.schema.json).
+ */
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const Name = z.string().max(63).regex(DNS_LABEL, 'must be a DNS label: lowercase letters, digits and -, starting and ending alphanumeric')
+  .describe('A DNS label (lowercase letters, digits, -), at most 63 characters.');
+const Duration = z.string().regex(/^\d+(ms|s|m|h)$/, 'must be a duration such as 500ms, 20s, 5m or 1h').describe('A duration: 500ms, 20s, 5m, 1h.');
+const SysctlMap = z.record(z.string(), z.string().describe('The value, as a string (quote numbers).'))
+  .describe('Sysctl name to value, e.g. { net.core.somaxconn: "4096" }. Values are strings, as in a pod spec.');
+
+export const POOL_FIELDS_DOC = 'A kubelet configuration; each becomes a worker node labelled sysctl-bench/pool=<name>.';
+
+const PoolSchema = z.strictObject({
+  name: Name,
+  allowedUnsafeSysctls: z.array(z.string()).default([]).describe('The kubelet --allowed-unsafe-sysctls patterns for this pool.'),
+}).describe(POOL_FIELDS_DOC);
+
+const VariantSchema = z.strictObject({
+  name: Name,
+  sysctls: SysctlMap.default({}),
+}).describe('One setting of the pod sysctls to compare (e.g. baseline vs tuned).');
+
+const WorkloadSchema = z.strictObject({
+  name: Name,
+  kind: z.enum(['Deployment', 'StatefulSet', 'DaemonSet']),
+  app: z.enum(['net-server', 'ipc-bench']).describe('Built-in workload image.'),
+  pool: Name.describe('The node pool to schedule on.'),
+  replicas: z.number().int().min(1).optional().describe('Pod count; not for DaemonSet.'),
+  settings: z.record(z.string(), z.union([z.string(), z.number()])).default({}).describe('Passed to the app as environment/arguments.'),
+  variants: z.array(VariantSchema).min(1),
+});
+
+const LoadSchema = z.strictObject({
+  workload: Name,
+  mode: z.enum(['burst', 'rate']).describe('burst: N simultaneous connections; rate: a constant arrival rate.'),
+  connections: z.number().int().min(1).optional().describe('Simultaneous connections (burst).'),
+  rate: z.number().positive().optional().describe('Connections per second (rate).'),
+  duration: Duration,
+  timeout: Duration.optional(),
+  clientSysctls: SysctlMap.optional().describe('Applied to the load generator container.'),
+});
+
+const IpcSchema = z.strictObject({
+  workload: Name,
+  test: z.enum(['msg', 'sem']),
+  sizes: z.array(z.number().int().min(1)).min(1).optional().describe('Message sizes in bytes (msg).'),
+  semopsPerCall: z.array(z.number().int().min(1)).min(1).optional().describe('Semaphore operations per semop call (sem).'),
+});
+
+export const ISOLATION_CHECKS = ['namespaced-differs', 'host-change-not-leaked', 'pod-change-contained', 'node-level-shared', 'host-proc-unchanged'] as const;
+
+const IsolationSchema = z.strictObject({
+  check: z.enum(ISOLATION_CHECKS),
+  sysctl: z.string(),
+  workload: Name.optional(),
+});
+
+const AdmissionSchema = z.strictObject({
+  workload: Name,
+  variant: Name,
+  pool: Name.optional().describe('Defaults to the workload\'s pool.'),
+  expect: z.enum(['admitted', 'forbidden', 'invalid', 'unsupported']),
+});
+
+const ThresholdSchema = z.strictObject({
+  workload: Name,
+  metric: z.string().min(1).describe('A metric the measurement reports, e.g. connect_p99_ms.'),
+  variant: Name.optional().describe('The variant compared with the first (baseline) variant; defaults to the last one.'),
+  expect: z.enum(['improved', 'not-regressed', 'regressed']),
+});
+
+const SpecSchema = z.strictObject({
+  kubernetesVersion: z.string().regex(/^\d+\.\d+$/, 'must be X.Y, e.g. 1.34').default(DEFAULT_KUBERNETES_VERSION),
+  layout: z.enum(['shared', 'per-pool']).default('shared').describe('shared: one cluster, a worker per pool; per-pool: a cluster per pool.'),
+  pools: z.array(PoolSchema).min(1),
+  workloads: z.array(WorkloadSchema).min(1),
+  load: z.array(LoadSchema).optional(),
+  ipc: z.array(IpcSchema).optional(),
+  isolation: z.array(IsolationSchema).optional(),
+  admission: z.array(AdmissionSchema).optional().describe('Explicit expectations; otherwise predicted from the policy model.'),
+  repetitions: z.number().int().min(1).default(3).describe('A/B interleaved repetitions per variant.'),
+  warmup: z.number().int().min(0).default(1),
+  thresholds: z.array(ThresholdSchema).optional(),
+});
+
+export const ScenarioSchema = z.strictObject({
+  apiVersion: z.literal('sysctl-bench/v1'),
+  kind: z.literal('Scenario'),
+  metadata: z.strictObject({ name: Name, description: z.string().optional() }),
+  spec: SpecSchema,
+}).superRefine((scenario, ctx) => crossCheck(scenario.spec, ctx));
+
+export type Scenario = z.output<typeof ScenarioSchema>;
+export type ScenarioSpec = Scenario['spec'];
+export type ScenarioWorkload = ScenarioSpec['workloads'][number];
+export type ScenarioPool = ScenarioSpec['pools'][number];
+
+type Ctx = z.RefinementCtx;
+type Path = (string | number)[];
+
+/** The rules that span fields: references resolve, names are unique, sysctls are well formed. */
+function crossCheck(spec: z.output<typeof SpecSchema>, ctx: Ctx): void {
+  const add = (path: Path, message: string) => ctx.addIssue({ code: 'custom', path: ['spec', ...path], message });
+
+  const version = parseMinorVersion(spec.kubernetesVersion);
+  if (version && !isModelled(version)) add(['kubernetesVersion'], `must be between ${OLDEST_MODELLED} and ${NEWEST_MODELLED}`);
+  const modelVersion = version && isModelled(version) ? version : parseMinorVersion(DEFAULT_KUBERNETES_VERSION)!;
+
+  const pools = unique(spec.pools.map((p) => p.name), ['pools'], 'pool', add);
+  spec.pools.forEach((pool, i) => pool.allowedUnsafeSysctls.forEach((pattern, j) => {
+    const error = patternError(pattern);
+    if (error) add(['pools', i, 'allowedUnsafeSysctls', j], `the kubelet would not start: ${error}`);
+  }));
+
+  const workloads = new Map(spec.workloads.map((w) => [w.name, w]));
+  unique(spec.workloads.map((w) => w.name), ['workloads'], 'workload', add);
+  spec.workloads.forEach((workload, i) => {
+    if (!pools.has(workload.pool)) add(['workloads', i, 'pool'], unknownRef('pool', workload.pool, pools));
+    if (workload.kind === 'DaemonSet' && workload.replicas !== undefined) add(['workloads', i, 'replicas'], 'a DaemonSet runs one pod per node: remove replicas');
+    unique(workload.variants.map((v) => v.name), ['workloads', i, 'variants'], 'variant', add);
+    workload.variants.forEach((variant, j) => checkSysctls(variant.sysctls, ['workloads', i, 'variants', j, 'sysctls'], add, modelVersion));
+  });
+
+  const workloadRef = (name: string, path: Path) => {
+    if (!workloads.has(name)) add(path, unknownRef('workload', name, new Set(workloads.keys())));
+    return workloads.get(name);
+  };
+
+  spec.load?.forEach((load, i) => {
+    const workload = workloadRef(load.workload, ['load', i, 'workload']);
+    if (workload && workload.app !== 'net-server') add(['load', i, 'workload'], `load generation targets net-server workloads; ${workload.name} runs ${workload.app}`);
+    if (load.mode === 'burst' && load.connections === undefined) add(['load', i, 'connections'], 'mode burst needs connections');
+    if (load.mode === 'rate' && load.rate === undefined) add(['load', i, 'rate'], 'mode rate needs rate (connections per second)');
+    if (load.clientSysctls) checkSysctls(load.clientSysctls, ['load', i, 'clientSysctls'], add, modelVersion);
+  });
+
+  spec.ipc?.forEach((ipc, i) => {
+    const workload = workloadRef(ipc.workload, ['ipc', i, 'workload']);
+    if (workload && workload.app !== 'ipc-bench') add(['ipc', i, 'workload'], `ipc tests run on ipc-bench workloads; ${workload.name} runs ${workload.app}`);
+    if (ipc.test === 'msg' && !ipc.sizes) add(['ipc', i, 'sizes'], 'test msg needs sizes');
+    if (ipc.test === 'sem' && !ipc.semopsPerCall) add(['ipc', i, 'semopsPerCall'], 'test sem needs semopsPerCall');
+  });
+
+  spec.isolation?.forEach((check, i) => {
+    if (check.workload !== undefined) workloadRef(check.workload, ['isolation', i, 'workload']);
+    if (!isValidSysctlName(check.sysctl, modelVersion)) {
+      add(['isolation', i, 'sysctl'], `"${check.sysctl}" is not a valid sysctl name`);
+      return;
+    }
+    const namespaced = namespacedBy(toDotSeparated(check.sysctl)) !== undefined;
+    if (check.check === 'node-level-shared' && namespaced) add(['isolation', i, 'sysctl'], `${check.sysctl} is namespaced; node-level-shared needs a node-level sysctl such as vm.swappiness`);
+    if (['namespaced-differs', 'host-change-not-leaked', 'pod-change-contained'].includes(check.check) && !namespaced) {
+      add(['isolation', i, 'sysctl'], `${check.sysctl} is node-level; ${check.check} needs a namespaced sysctl (kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*, net.*)`);
+    }
+  });
+
+  spec.admission?.forEach((expectation, i) => {
+    const workload = workloadRef(expectation.workload, ['admission', i, 'workload']);
+    if (workload && !workload.variants.some((v) => v.name === expectation.variant)) {
+      add(['admission', i, 'variant'], unknownRef('variant', expectation.variant, new Set(workload.variants.map((v) => v.name))));
+    }
+    if (expectation.pool !== undefined && !pools.has(expectation.pool)) add(['admission', i, 'pool'], unknownRef('pool', expectation.pool, pools));
+  });
+
+  spec.thresholds?.forEach((threshold, i) => {
+    const workload = workloadRef(threshold.workload, ['thresholds', i, 'workload']);
+    if (workload && threshold.variant !== undefined && !workload.variants.some((v) => v.name === threshold.variant)) {
+      add(['thresholds', i, 'variant'], unknownRef('variant', threshold.variant, new Set(workload.variants.map((v) => v.name))));
+    }
+  });
+}
+
+function checkSysctls(sysctls: Record<string, string>, path: Path, add: (path: Path, message: string) => void, version: NonNullable<ReturnType<typeof parseMinorVersion>>): void {
+  for (const [name, value] of Object.entries(sysctls)) {
+    if (!isValidSysctlName(name, version)) {
+      add([...path, name], `"${name}" is not a valid sysctl name (dot-separated lowercase segments, e.g. net.core.somaxconn)`);
+      continue;
+    }
+    const problem = valueProblem(toDotSeparated(name), value);
+    if (problem) add([...path, name], `value "${value}" for ${name} ${problem}`);
+  }
+}
+
+function unique(names: string[], path: Path, what: string, add: (path: Path, message: string) => void): Set<string> {
+  const seen = new Set<string>();
+  names.forEach((name, i) => {
+    if (seen.has(name)) add([...path, i, 'name'], `${what} "${name}" is defined twice`);
+    seen.add(name);
+  });
+  return seen;
+}
+
+function unknownRef(what: string, name: string, known: Set<string>): string {
+  return `no ${what} named "${name}"; defined: ${[...known].join(', ') || '(none)'}`;
+}
