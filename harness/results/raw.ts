@@ -64,6 +64,8 @@ export const PhaseSchema = z.object({
 });
 
 export const AdmissionOutcomeSchema = z.enum(['admitted', 'forbidden', 'invalid', 'unsupported']);
+/** What a run saw; `pending` when no outcome showed before the deadline (never matches a prediction). */
+export const ObservedOutcomeSchema = z.enum(['admitted', 'forbidden', 'invalid', 'unsupported', 'pending']);
 
 export const WorkloadKindSchema = z.enum(['Deployment', 'StatefulSet', 'DaemonSet']);
 
@@ -80,7 +82,7 @@ export const AdmissionSchema = z.object({
     message: z.string().optional(),
   }),
   observed: z.object({
-    outcome: AdmissionOutcomeSchema,
+    outcome: ObservedOutcomeSchema,
     reason: z.string().optional(),
     message: z.string().optional(),
     podPhase: z.string().optional(),

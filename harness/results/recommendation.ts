@@ -1,4 +1,4 @@
-import { formatNumber, formatPercent, formatP, formatSysctls, formatWithUnit } from './format.js';
+import { formatPercent, formatP, formatSysctls, formatWithUnit } from './format.js';
 import { sysctlsOfVariant } from './performance.js';
 import type { AdmissionCase, IsolationProof, MetricComparison, Outcome, Recommendation, RecommendationItem, WorkloadPerformance } from './results.js';
 import type { AdmissionRecord } from './raw.js';
@@ -20,8 +20,8 @@ export function recommend(
   for (const workload of performance) {
     for (const variant of workload.variants) {
       if (variant.variant === workload.baselineVariant) continue;
-      const item = judgeVariant(workload, variant.variant, admissions, isolation);
-      (item.recommended ? rollOut : doNotRollOut).push(item.item);
+      const judged = judgeVariant(workload, variant.variant, admissions, isolation);
+      (judged.recommended ? rollOut : doNotRollOut).push(judged.item);
     }
   }
 
@@ -31,11 +31,13 @@ export function recommend(
     const key = `${a.workload}\u0000${a.variant}`;
     if (measured.has(key) || a.observed.outcome === 'admitted' || Object.keys(a.sysctls).length === 0) continue;
     if (doNotRollOut.some((d) => d.workload === a.workload && d.variant === a.variant)) continue;
+    const rejection = describeRejection(a);
     doNotRollOut.push({
       workload: a.workload,
       variant: a.variant,
       sysctls: sysctlsOfVariant(admissions as AdmissionRecord[], a.workload, a.variant),
-      because: `pods were not admitted (${describeRejection(a)})`,
+      headline: `not admitted, ${rejection}`,
+      because: `pods were not admitted (${rejection}${a.observed.message ? `: ${a.observed.message}` : ''})`,
     });
   }
 
@@ -50,34 +52,57 @@ function judgeVariant(
 ): { recommended: boolean; item: RecommendationItem } {
   const sysctls = workload.variants.find((v) => v.variant === variant)?.sysctls ?? {};
   const own = admissions.filter((a) => a.workload === workload.workload && a.variant === variant);
-  const admittedPools = own.filter((a) => a.observed.outcome === 'admitted').map((a) => a.pool);
+  const admittedPools = unique(own.filter((a) => a.observed.outcome === 'admitted').map((a) => a.pool));
   const rejected = own.filter((a) => a.observed.outcome !== 'admitted');
   const mismatched = own.filter((a) => !a.match);
   const failedIsolation = isolation.filter((p) => !p.passed && (p.sysctl in sysctls || p.workload === workload.workload));
   const comparisons = workload.comparisons.filter((c) => c.variant === variant);
-  const improved = comparisons.filter((c) => c.verdict === 'improved');
-  const regressed = comparisons.filter((c) => c.verdict === 'regressed');
+  const improved = ordered(comparisons.filter((c) => c.verdict === 'improved'));
+  const regressed = ordered(comparisons.filter((c) => c.verdict === 'regressed'));
   const base = { workload: workload.workload, variant, sysctls };
 
-  const blockers: string[] = [];
-  if (mismatched.length) blockers.push(`admission differed from the prediction on ${mismatched.map((a) => `pool ${a.pool}`).join(', ')}`);
-  if (failedIsolation.length) blockers.push(`isolation failed (${failedIsolation.map((p) => p.check).join(', ')})`);
-  if (regressed.length) blockers.push(`${regressed.map(describeChange).join('; ')} regressed`);
-  if (blockers.length) return { recommended: false, item: { ...base, because: blockers.join('; ') } };
+  const blockers: { short: string; long: string }[] = [];
+  if (mismatched.length) {
+    const where = mismatched.map((a) => `pool ${a.pool} (predicted ${a.predicted.outcome}, observed ${a.observed.outcome})`).join(', ');
+    blockers.push({ short: 'admission differed from the prediction', long: `admission differed from the prediction on ${where}` });
+  }
+  if (failedIsolation.length) {
+    const checks = failedIsolation.map((p) => `${p.check} for ${p.sysctl}`).join(', ');
+    blockers.push({ short: `isolation failed (${checks})`, long: `isolation failed: ${failedIsolation.map((p) => p.detail).join('; ')}` });
+  }
+  if (regressed.length) {
+    blockers.push({
+      short: `${regressed.map(describeChangeShort).join(' and ')} got worse`,
+      long: `${regressed.map(describeChange).join('; ')} regressed`,
+    });
+  }
+  if (blockers.length) {
+    return { recommended: false, item: { ...base, headline: blockers.map((b) => b.short).join('; '), because: blockers.map((b) => b.long).join('; ') } };
+  }
   if (improved.length === 0) {
-    return { recommended: false, item: { ...base, because: 'no metric changed detectably, so the kubelet allowance buys nothing measurable' } };
+    return {
+      recommended: false,
+      item: { ...base, headline: 'no detectable change', because: 'no metric changed detectably, so the kubelet allowance would buy nothing measurable' },
+    };
   }
 
-  const pools = admittedPools.length ? ` Admitted on pool ${unique(admittedPools).join(', ')}` : '';
+  const rest = improved.length - 2;
+  const tail = rest > 0 ? `, ${rest} more metric${rest === 1 ? '' : 's'} improved and none regressed` : ', none regressed';
+  const pools = admittedPools.length ? ` Admitted on pool ${admittedPools.join(', ')}` : '';
   const caveat = rejected.length
     ? `; rejected where the kubelet does not allow it (${unique(rejected.map((a) => `pool ${a.pool}: ${a.observed.reason ?? a.observed.outcome}`)).join(', ')}), as predicted`
     : '';
   return {
     recommended: true,
-    item: { ...base, because: `${describeImprovements(improved)}.${pools}${caveat}${pools || caveat ? '.' : ''}` },
+    item: {
+      ...base,
+      headline: `${improved.slice(0, 2).map(describeChangeShort).join(' and ')}${tail}`,
+      because: `${improved.slice(0, 2).map(describeChange).join('; ')}${rest > 0 ? `; ${rest} more improved` : ''}.${pools}${caveat}${pools || caveat ? '.' : ''}`,
+    },
   };
 }
 
+/** The full statement of one change: medians, relative change, interval of the difference, p. */
 export function describeChange(c: MetricComparison): string {
   const ci = c.difference.ci;
   const p = formatP(c.pValue);
@@ -85,7 +110,11 @@ export function describeChange(c: MetricComparison): string {
     + `(${formatPercent(c.changePercent)}; ${Math.round(ci.level * 100)}% CI of the difference ${formatWithUnit(ci.low, c.unit)} to ${formatWithUnit(ci.high, c.unit)}; p ${p.startsWith('<') ? p : `= ${p}`})`;
 }
 
-/** Tail latency first, then errors, then throughput: the order a capacity review asks in. */
+export function describeChangeShort(c: MetricComparison): string {
+  return `${lowerFirst(c.label)} ${formatWithUnit(c.baseline.median, c.unit)} → ${formatWithUnit(c.tuned.median, c.unit)} (${formatPercent(c.changePercent)})`;
+}
+
+/** Tail latency first, then errors, then other latencies, then throughput: the order a capacity review asks in. */
 function priority(metric: string): number {
   if (/p99|p999|max/.test(metric) && metric.endsWith('_ms')) return 0;
   if (/error|einval|e2big|eagain|timeout/.test(metric)) return 1;
@@ -94,12 +123,8 @@ function priority(metric: string): number {
   return 4;
 }
 
-/** The two most telling improvements in full; the rest counted, so the paragraph stays one paragraph. */
-function describeImprovements(improved: MetricComparison[]): string {
-  const ordered = [...improved].sort((a, b) => priority(a.metric) - priority(b.metric));
-  const shown = ordered.slice(0, 2).map(describeChange).join('; ');
-  const rest = ordered.length - 2;
-  return rest > 0 ? `${shown}; ${rest} more metric${rest === 1 ? '' : 's'} improved, none regressed` : `${shown}; none regressed`;
+function ordered(list: MetricComparison[]): MetricComparison[] {
+  return [...list].sort((a, b) => priority(a.metric) - priority(b.metric));
 }
 
 function lowerFirst(text: string): string {
@@ -121,19 +146,19 @@ function summarize(
     return `The run could not be carried out: ${outcome.reason}. Nothing in this report supports a rollout decision; what was recorded before it stopped is shown below.`;
   }
   const sentences: string[] = [];
-  for (const item of rollOut) {
-    sentences.push(`Roll out ${formatSysctls(item.sysctls)} for ${item.workload}: ${item.because}`);
+  for (const item of rollOut) sentences.push(`Roll out ${formatSysctls(item.sysctls)} for ${item.workload}: ${item.headline}.`);
+  if (doNotRollOut.length) {
+    sentences.push(`Do not roll out ${doNotRollOut.map((item) => `${formatSysctls(item.sysctls)} for ${item.workload} (${item.headline})`).join('; ')}.`);
   }
-  for (const item of doNotRollOut) {
-    sentences.push(`Do not roll out ${formatSysctls(item.sysctls)} for ${item.workload} [${item.variant}]: ${item.because}.`);
-  }
-  const forbidden = admissions.filter((a) => a.observed.outcome === 'forbidden' && a.match);
-  if (forbidden.length && rollOut.length) {
-    sentences.push('Any pool that runs these pods needs the kubelet allowance first (see Rollout below); pods sent to a pool without it are rejected.');
+  const forbiddenPools = unique(admissions.filter((a) => a.observed.outcome === 'forbidden' && a.match).map((a) => a.pool));
+  if (rollOut.length) {
+    sentences.push(forbiddenPools.length
+      ? `Every node pool that runs these pods needs the kubelet allowance first (Rollout artifacts below): without it the kubelet rejects them, as it did on pool ${forbiddenPools.join(', ')}.`
+      : 'Every node pool that runs these pods needs the kubelet allowance first (Rollout artifacts below).');
   }
   if (sentences.length === 0) sentences.push('No tuned variant was measured, so there is nothing to recommend.');
   if (outcome.status === 'failed') sentences.push(`Not every expectation held: ${outcome.reason}.`);
-  return sentences.map((s) => s.trim()).map((s) => (s.endsWith('.') ? s : `${s}.`)).join(' ');
+  return sentences.join(' ');
 }
 
 function unique<T>(items: T[]): T[] {

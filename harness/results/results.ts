@@ -149,6 +149,9 @@ export interface RecommendationItem {
   workload: string;
   variant: string;
   sysctls: Record<string, string>;
+  /** A few words for the verdict paragraph. */
+  headline: string;
+  /** The full evidence: medians, intervals, p-values, pools. */
   because: string;
 }
 

@@ -92,6 +92,8 @@ export function medianChart(workload: WorkloadPerformance, metric: string): Char
       },
       options: {
         ...baseOptions(),
+        // The legend would show one colour for bars of several; the section explains the marks instead.
+        plugins: { legend: { display: false } },
         scales: { x: axis('variant'), y: axis(first.unit || 'value', { beginAtZero: true }) },
       },
     },
@@ -220,7 +222,7 @@ export function trendChart(trend: Trend): ChartSpec {
           },
         ],
       },
-      options: { ...baseOptions(), scales: { x: axis('run'), y: axis(trend.unit || 'value', { beginAtZero: true }) } },
+      options: { ...baseOptions(), scales: { x: axis('run', { offset: true }), y: axis(trend.unit || 'value', { beginAtZero: true }) } },
     },
     table: {
       caption: title,

@@ -3,7 +3,7 @@ import type { Trend } from '../history.js';
 import { resetChartIds, type ChartSpec } from './charts.js';
 import { CLIENT_SCRIPT } from './client.js';
 import { html, jsonForScript, raw } from './escape.js';
-import { admissionSection, environmentSection, isolationSection, outcomeBadge, performanceSection, phaseSection, rolloutSection, thresholdSection, trendSection, verdictSection } from './sections.js';
+import { readableTime, admissionSection, environmentSection, isolationSection, outcomeBadge, performanceSection, phaseSection, rolloutSection, thresholdSection, trendSection, verdictSection } from './sections.js';
 import { STYLES } from './styles.js';
 
 export interface HtmlInput {
@@ -49,7 +49,7 @@ export function renderHtml({ results, chartJs, trends, historyWarnings = [] }: H
 <body>
 <header class="page"><div class="wrap">
 <h1>${title}</h1>
-<p class="meta">${outcomeBadge(results)} Run <span class="mono">${run.runId}</span> · started ${run.startedAt ?? 'unknown'} · ${run.status} · scenario file <span class="mono">${run.scenario.file}</span></p>
+<p class="meta">${outcomeBadge(results)} Run <span class="mono">${run.runId}</span> · started ${readableTime(run.startedAt)} · ${run.status} · scenario file <span class="mono">${run.scenario.file}</span></p>
 </div></header>
 <nav class="toc" aria-label="Sections"><div class="wrap"><ul>${toc.map(([id, label]) => html`<li><a href="#${id}">${label}</a></li>`)}</ul></div></nav>
 <main class="wrap">

@@ -25,10 +25,10 @@ export function verdictSection(results: Results): Html {
 </div>
 <div class="decisions">
 <div class="decision"><h3>Roll out</h3>${recommendation.rollOut.length
-    ? html`<ul>${recommendation.rollOut.map((r) => html`<li>${code(formatSysctls(r.sysctls))} for <strong>${r.workload}</strong></li>`)}</ul>`
+    ? html`<ul>${recommendation.rollOut.map((r) => html`<li>${code(formatSysctls(r.sysctls))} for <strong>${r.workload}</strong><div class="muted small">${r.because}</div></li>`)}</ul>`
     : html`<p class="muted">Nothing: no tuned variant earned a recommendation.</p>`}</div>
 <div class="decision"><h3>Do not roll out</h3>${recommendation.doNotRollOut.length
-    ? html`<ul>${recommendation.doNotRollOut.map((r) => html`<li>${code(formatSysctls(r.sysctls))} for <strong>${r.workload}</strong> <span class="muted">[${r.variant}]</span>: ${r.because}</li>`)}</ul>`
+    ? html`<ul>${recommendation.doNotRollOut.map((r) => html`<li>${code(formatSysctls(r.sysctls))} for <strong>${r.workload}</strong> <span class="muted">[${r.variant}]</span><div class="muted small">${r.because}</div></li>`)}</ul>`
     : html`<p class="muted">Nothing was advised against.</p>`}</div>
 </div>
 <div class="counts">${counts}</div>
@@ -80,21 +80,21 @@ export function admissionSection(results: Results): Html {
 <h2 id="admission-h">Admission: predicted against observed</h2>
 <p>Before deploying, the harness predicts what each pool's kubelet will do with each pod's sysctls; the table compares that with what the cluster did. ${matched} of ${total} predictions matched.</p>
 ${total ? table('Admission matrix', [
-    { label: 'Workload' }, { label: 'Variant' }, { label: 'Pool' }, { label: 'Sysctls' }, { label: 'Predicted' }, { label: 'Observed' }, { label: 'Kubelet / API server said' }, { label: 'Match' },
+    { label: 'Workload' }, { label: 'Variant' }, { label: 'Pool' }, { label: 'Sysctls' }, { label: 'Predicted' }, { label: 'Observed (and what the cluster said)' }, { label: 'Match' },
   ], cases.map((c) => admissionRow(c)), { rowClass: (i) => (cases[i]?.match ? '' : 'fail') }) : html`<p class="muted">No admission was recorded.</p>`}
 </section>`;
 }
 
 function admissionRow(c: AdmissionCase): (Html | string)[] {
+  // What the kubelet or API server said goes under the observed outcome, verbatim: it is the evidence.
   const said = [c.observed.message, ...(c.observed.events ?? [])].filter((x): x is string => Boolean(x));
   return [
-    html`${c.workload} <span class="muted">(${c.kind})</span>`,
+    html`${c.workload}<div class="muted small">${c.kind}</div>`,
     c.variant,
     c.pool,
-    Object.keys(c.sysctls).length ? html`${Object.entries(c.sysctls).map(([k, v]) => html`${code(`${k}=${v}`)} `)}` : html`<span class="muted">none</span>`,
-    html`${outcomeWord(c.predicted.outcome)}${c.predicted.reason ? html`<br><span class="muted">${c.predicted.reason}</span>` : ''}`,
-    html`${outcomeWord(c.observed.outcome)}${c.observed.reason ? html`<br><span class="muted">${c.observed.reason}</span>` : ''}${c.observed.podPhase ? html`<br><span class="muted">pod ${c.observed.podPhase}</span>` : ''}`,
-    said.length ? html`${said.map((s) => html`<div class="mono">${s}</div>`)}` : html`<span class="muted">—</span>`,
+    Object.keys(c.sysctls).length ? html`${Object.entries(c.sysctls).map(([k, v]) => html`<div>${code(`${k}=${v}`)}</div>`)}` : html`<span class="muted">none</span>`,
+    html`${outcomeWord(c.predicted.outcome)}${c.predicted.reason ? html`<div class="muted small">${c.predicted.reason}</div>` : ''}`,
+    html`${outcomeWord(c.observed.outcome)}${c.observed.reason ? html` <span class="muted small">${c.observed.reason}</span>` : ''}${c.observed.podPhase ? html`<div class="muted small">pod phase ${c.observed.podPhase}</div>` : ''}${said.map((s) => html`<div class="said mono">${s}</div>`)}`,
     passFail(c.match),
   ];
 }
@@ -130,24 +130,34 @@ ${table(`${workload.workload}: variants`, [{ label: 'Variant' }, { label: 'Sysct
       v.saturatedRepetitions ? badge(String(v.saturatedRepetitions), 'warn') : '0',
     ]))}
 ${saturated.length ? html`<p>${badge('caution', 'warn')} The load generator was saturated in some repetitions of ${saturated.map((v) => v.variant).join(', ')}: those numbers may measure the generator, not the server.</p>` : ''}
-${workload.comparisons.length ? table(`${workload.workload}: metrics, tuned against ${workload.baselineVariant}`, [
-    { label: 'Metric' }, { label: 'Variant' }, { label: `${workload.baselineVariant} median [95% CI]`, numeric: true }, { label: 'Tuned median [95% CI]', numeric: true },
-    { label: 'Change', numeric: true }, { label: 'Difference 95% CI', numeric: true }, { label: 'p', numeric: true }, { label: "Cliff's δ", numeric: true }, { label: 'Verdict' },
-  ], workload.comparisons.map((c) => [
-    html`${c.label}<br><span class="muted mono">${c.metric}</span> <span class="muted">(${c.direction.replaceAll('-', ' ')})</span>`,
-    c.variant,
-    html`${formatWithUnit(c.baseline.median, c.unit)}<br><span class="muted">[${formatNumber(c.baseline.ci.low)}, ${formatNumber(c.baseline.ci.high)}]</span>`,
-    html`${formatWithUnit(c.tuned.median, c.unit)}<br><span class="muted">[${formatNumber(c.tuned.ci.low)}, ${formatNumber(c.tuned.ci.high)}]</span>`,
-    formatPercent(c.changePercent),
-    `${formatNumber(c.difference.ci.low)} to ${formatNumber(c.difference.ci.high)}`,
-    formatP(c.pValue),
-    `${formatNumber(c.effect.cliffsDelta, 2)} (${c.effect.magnitude})`,
-    verdictBadge(c.verdict),
-  ])) : html`<p class="muted">No metric was measured for both the baseline and a tuned variant.</p>`}
+${workload.comparisons.length ? metricsTable(workload) : html`<p class="muted">No metric was measured for both the baseline and a tuned variant.</p>`}
 <h4>Medians with 95% confidence intervals</h4>
+<p class="muted small">Bars: median of the measured repetitions. Whiskers: bootstrap 95% confidence interval of that median. Dots: each repetition.</p>
 <div class="charts">${metrics.map((m) => place(medianChart(workload, m)))}</div>
 ${sampleMetrics.length || seriesMetrics.length ? html`<h4>Distributions and time series</h4>
 <div class="charts wide">${sampleMetrics.map((m) => place(distributionChart(workload, m)))}${seriesMetrics.map((m) => place(seriesChart(workload, m)))}</div>` : ''}`;
+}
+
+function metricsTable(workload: WorkloadPerformance): Html {
+  // A variant column only when there is more than one tuned variant to tell apart.
+  const several = new Set(workload.comparisons.map((c) => c.variant)).size > 1;
+  const columns = [
+    { label: 'Metric' }, ...(several ? [{ label: 'Variant' }] : []),
+    { label: `${workload.baselineVariant} median [95% CI]`, numeric: true }, { label: 'tuned median [95% CI]', numeric: true },
+    { label: 'Change', numeric: true }, { label: 'Difference, 95% CI', numeric: true }, { label: 'p', numeric: true }, { label: "Cliff's δ", numeric: true }, { label: 'Verdict' },
+  ];
+  const arrow = (direction: string) => (direction === 'lower-is-better' ? '↓ lower is better' : direction === 'higher-is-better' ? '↑ higher is better' : 'no better direction');
+  return table(`${workload.workload}: each metric, tuned against ${workload.baselineVariant}`, columns, workload.comparisons.map((c) => [
+    html`${c.label}<div class="muted small"><span class="mono">${c.metric}</span> · ${arrow(c.direction)}</div>`,
+    ...(several ? [c.variant] : []),
+    html`${formatWithUnit(c.baseline.median, c.unit)}<div class="muted small">[${formatNumber(c.baseline.ci.low)}, ${formatNumber(c.baseline.ci.high)}]</div>`,
+    html`${formatWithUnit(c.tuned.median, c.unit)}<div class="muted small">[${formatNumber(c.tuned.ci.low)}, ${formatNumber(c.tuned.ci.high)}]</div>`,
+    formatPercent(c.changePercent),
+    html`${formatNumber(c.difference.ci.low)} to ${formatNumber(c.difference.ci.high)}`,
+    formatP(c.pValue),
+    html`${formatNumber(c.effect.cliffsDelta, 2)}<div class="muted small">${c.effect.magnitude}</div>`,
+    verdictBadge(c.verdict),
+  ]), { rowClass: (i) => (workload.comparisons[i]?.verdict === 'regressed' ? 'fail' : '') });
 }
 
 export function isolationSection(results: Results): Html {
@@ -201,17 +211,17 @@ export function phaseSection(results: Results): Html {
   const problems = results.problems;
   return html`<section id="phases" aria-labelledby="phases-h">
 <h2 id="phases-h">Run timeline</h2>
-<p>Run <span class="mono">${results.run.runId}</span>: started ${results.run.startedAt ?? 'unknown'}, ${results.run.finishedAt ? `finished ${results.run.finishedAt}` : 'never finished'} (${results.run.status})${results.run.durationMs !== null ? `, ${formatDuration(results.run.durationMs)} in all` : ''}.</p>
+<p>Run <span class="mono">${results.run.runId}</span>: started ${readableTime(results.run.startedAt)}, ${results.run.finishedAt ? `finished ${readableTime(results.run.finishedAt)}` : 'never finished'} (${results.run.status})${results.run.durationMs !== null ? `, ${formatDuration(results.run.durationMs)} in all` : ''}.</p>
 ${results.phases.length ? table(`Phases (${formatDuration(total)} recorded)`, [{ label: 'Phase' }, { label: 'Started' }, { label: 'Duration', numeric: true }, { label: 'Share' }, { label: 'Result' }],
     results.phases.map((p) => [
       html`${p.name}${p.detail ? html`<br><span class="muted">${p.detail}</span>` : ''}`,
-      p.startedAt,
+      shortTime(p.startedAt),
       formatDuration(p.durationMs),
       html`<div class="bar${p.ok ? '' : ' failed'}" style="width: ${Math.max(1, Math.round((p.durationMs / longest) * 100))}%"></div>`,
       p.ok ? badge('ok', 'ok') : badge('failed', 'bad'),
     ])) : html`<p class="muted">No phase was recorded.</p>`}
 ${problems.length ? table('Errors and notes recorded during the run', [{ label: 'When' }, { label: 'Kind' }, { label: 'Phase' }, { label: 'Message' }],
-    problems.map((p) => [p.at, p.kind === 'error' ? badge('error', 'bad') : badge('note', 'neutral'), p.phase ?? '—', html`${p.message}${p.fix ? html`<br><span class="muted">fix: ${p.fix}</span>` : ''}`])) : ''}
+    problems.map((p) => [shortTime(p.at), p.kind === 'error' ? badge('error', 'bad') : badge('note', 'neutral'), p.phase ?? '—', html`${p.message}${p.fix ? html`<br><span class="muted">fix: ${p.fix}</span>` : ''}`])) : ''}
 ${results.warnings.length ? html`<h3>Warnings while reading</h3><ul>${results.warnings.map((w) => html`<li class="mono">${w}</li>`)}</ul>` : ''}
 </section>`;
 }
@@ -232,6 +242,18 @@ ${shown.length ? html`<div class="charts wide">${shown.map((t) => {
   })}</div>` : html`<p class="muted">No earlier run measured the same metrics.</p>`}
 ${historyWarnings.length ? html`<ul>${historyWarnings.map((w) => html`<li class="mono">${w}</li>`)}</ul>` : ''}
 </section>`;
+}
+
+/** `2024-11-25T02:00:00.000Z` → `02:00:00 UTC`; the date is in the run line above. */
+function shortTime(iso: string): string {
+  const match = /T(\d\d:\d\d:\d\d)(?:\.\d+)?Z$/.exec(iso);
+  return match ? `${match[1]} UTC` : iso;
+}
+
+export function readableTime(iso: string | null): string {
+  if (!iso) return 'unknown';
+  const match = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(?::\d\d)?(?:\.\d+)?Z$/.exec(iso);
+  return match ? `${match[1]} ${match[2]} UTC` : iso;
 }
 
 function slug(text: string): string {

@@ -25,6 +25,12 @@ h3 { font-size: 1.12rem; margin: 26px 0 8px; }
 h4 { font-size: 1rem; margin: 0 0 6px; }
 p { margin: 0 0 10px; }
 .muted { color: var(--muted); }
+.small { font-size: 0.85em; font-weight: 400; }
+td .mono { overflow-wrap: anywhere; }
+td code { white-space: pre-wrap; }
+.said { white-space: pre-wrap; font-size: 0.82rem; background: var(--soft); border-left: 3px solid #9ca3af; padding: 2px 8px; margin-top: 4px; min-width: 260px; }
+tbody th { white-space: nowrap; }
+tbody th:has(br), tbody th:has(div) { white-space: normal; min-width: 170px; }
 .badge { display: inline-block; padding: 1px 9px; border-radius: 999px; font-weight: 600; font-size: 0.85em; white-space: nowrap; border: 1px solid transparent; }
 .badge.ok { color: var(--ok); background: var(--ok-bg); border-color: #6ee7b7; }
 .badge.bad { color: var(--bad); background: var(--bad-bg); border-color: #fca5a5; }
@@ -47,7 +53,7 @@ header.page .badge { font-size: 0.95em; }
 table { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
 caption { text-align: left; font-weight: 600; padding: 4px 0 6px; color: var(--text); }
 th, td { border-bottom: 1px solid var(--line); padding: 6px 10px; text-align: left; vertical-align: top; }
-thead th { background: var(--soft); border-bottom: 2px solid #9ca3af; white-space: nowrap; }
+thead th { background: var(--soft); border-bottom: 2px solid #9ca3af; vertical-align: bottom; }
 tbody th { font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.fail td, tr.fail th { background: #fff5f5; }
