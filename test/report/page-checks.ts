@@ -46,40 +46,38 @@ export interface ContrastFailure {
  * background up its ancestors. Returns those below `minimum`.
  */
 export function contrastFailures(page: Page, minimum: number): Promise<{ checked: number; failures: ContrastFailure[] }> {
-  return page.evaluate((min) => {
-    const parse = (value: string): number[] => (value.match(/[\d.]+/g) ?? []).map(Number);
-    const luminance = ([r = 0, g = 0, b = 0]: number[]) => {
-      const channel = (c: number) => {
-        const s = c / 255;
-        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-      };
-      return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
-    };
-    const backgroundOf = (element: Element | null): number[] => {
-      for (let e = element; e; e = e.parentElement) {
-        const rgba = parse(getComputedStyle(e).backgroundColor);
-        if (rgba.length >= 3 && (rgba.length === 3 || (rgba[3] ?? 1) > 0.9)) return rgba.slice(0, 3);
-      }
-      return [255, 255, 255];
-    };
-    const failures: { text: string; ratio: number; color: string; background: string }[] = [];
-    let checked = 0;
-    for (const element of Array.from(document.body.querySelectorAll('*'))) {
-      if (element.closest('canvas, script, style')) continue;
-      const ownText = Array.from(element.childNodes).filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent ?? '').join('').trim();
-      if (!ownText) continue;
-      const rect = element.getBoundingClientRect();
-      if (rect.width === 0 || rect.height === 0) continue;
-      const style = getComputedStyle(element);
-      if (style.visibility === 'hidden' || Number(style.opacity) === 0) continue;
-      const fg = parse(style.color);
-      const bg = backgroundOf(element);
-      const l1 = luminance(fg);
-      const l2 = luminance(bg);
-      const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
-      checked += 1;
-      if (ratio < min) failures.push({ text: ownText.slice(0, 60), ratio: Math.round(ratio * 100) / 100, color: style.color, background: `rgb(${bg.join(', ')})` });
-    }
-    return { checked, failures };
-  }, minimum);
+  // Plain JavaScript run in the page: this project compiles without the DOM library.
+  return page.evaluate(`(${CONTRAST_IN_PAGE})(${JSON.stringify(minimum)})`);
 }
+
+const CONTRAST_IN_PAGE = `function (min) {
+  const parse = (value) => (value.match(/[\\d.]+/g) || []).map(Number);
+  const channel = (c) => { const s = c / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; };
+  const luminance = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  const backgroundOf = (element) => {
+    for (let e = element; e; e = e.parentElement) {
+      const rgba = parse(getComputedStyle(e).backgroundColor);
+      if (rgba.length === 3 || (rgba.length === 4 && rgba[3] > 0.9)) return rgba.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const failures = [];
+  let checked = 0;
+  for (const element of document.body.querySelectorAll('*')) {
+    if (element.closest('canvas, script, style')) continue;
+    const ownText = Array.from(element.childNodes).filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent || '').join('').trim();
+    if (!ownText) continue;
+    const rect = element.getBoundingClientRect();
+    if (rect.width === 0 || rect.height === 0) continue;
+    const style = getComputedStyle(element);
+    if (style.visibility === 'hidden' || Number(style.opacity) === 0) continue;
+    const fg = parse(style.color).slice(0, 3);
+    const bg = backgroundOf(element);
+    const l1 = luminance(fg);
+    const l2 = luminance(bg);
+    const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+    checked += 1;
+    if (ratio < min) failures.push({ text: ownText.slice(0, 60), ratio: Math.round(ratio * 100) / 100, color: style.color, background: 'rgb(' + bg.join(', ') + ')' });
+  }
+  return { checked, failures };
+}`;

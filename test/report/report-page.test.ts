@@ -125,7 +125,7 @@ describe('strings from the data cannot inject HTML', () => {
     await context.route(url, (route) => route.continue());
     await hostile.goto(url);
     await hostile.waitForSelector('html[data-charts-rendered]');
-    expect(await hostile.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await hostile.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await hostile.$$eval('img', (imgs) => imgs.length)).toBe(0);
     expect(await hostile.$$eval('script', (scripts) => scripts.length)).toBe(3);
     expect(await hostile.textContent('#admission')).toContain('<script>window.__pwned=2</script>');
