@@ -33,7 +33,9 @@ const WorkloadSchema = z.strictObject({
   name: Name,
   kind: z.enum(['Deployment', 'StatefulSet', 'DaemonSet']),
   app: z.enum(['net-server', 'ipc-bench']).describe('Built-in workload image.'),
-  pool: Name.describe('The node pool to schedule on.'),
+  pool: z.union([Name, z.literal('*')]).describe('The node pool to schedule on; * runs it on every pool.'),
+  hostNetwork: z.boolean().optional().describe('Run in the node\'s network namespace (net.* sysctls are then refused).'),
+  hostIPC: z.boolean().optional().describe('Run in the node\'s IPC namespace (IPC sysctls are then refused).'),
   replicas: z.number().int().min(1).optional().describe('Pod count; not for DaemonSet.'),
   settings: z.record(z.string(), z.union([z.string(), z.number()])).default({}).describe('Passed to the app as environment/arguments.'),
   variants: z.array(VariantSchema).min(1),
@@ -54,6 +56,18 @@ const IpcSchema = z.strictObject({
   test: z.enum(['msg', 'sem']),
   sizes: z.array(z.number().int().min(1)).min(1).optional().describe('Message sizes in bytes (msg).'),
   semopsPerCall: z.array(z.number().int().min(1)).min(1).optional().describe('Semaphore operations per semop call (sem).'),
+  seconds: z.number().positive().optional().describe('How long each ipc-bench run lasts, in seconds (default 2).'),
+});
+
+const ProcedureSchema = z.strictObject({
+  kind: z.enum(['runbook', 'illegal-allowlist']).describe(
+    'runbook: replay the seed article\'s /etc/sysconfig/kubelet steps on a node and show a refused pod admitted; '
+    + 'illegal-allowlist: set a pattern outside the namespaced groups and show the kubelet refusing to start.',
+  ),
+  pool: Name.describe('The pool whose node the procedure runs on.'),
+  workload: Name.optional().describe('runbook: the workload whose pod is refused before and admitted after.'),
+  variant: Name.optional(),
+  allowedUnsafeSysctls: z.array(z.string()).min(1).describe('The --allowed-unsafe-sysctls value the procedure writes.'),
 });
 
 export const ISOLATION_CHECKS = ['namespaced-differs', 'host-change-not-leaked', 'pod-change-contained', 'node-level-shared', 'host-proc-unchanged'] as const;
@@ -66,7 +80,7 @@ const IsolationSchema = z.strictObject({
 
 const AdmissionSchema = z.strictObject({
   workload: Name,
-  variant: Name,
+  variant: Name.optional().describe('Defaults to every variant of the workload.'),
   pool: Name.optional().describe('Defaults to the workload\'s pool.'),
   expect: z.enum(['admitted', 'forbidden', 'invalid', 'unsupported']),
 });
@@ -90,6 +104,7 @@ const SpecSchema = z.strictObject({
   repetitions: z.number().int().min(1).default(3).describe('A/B interleaved repetitions per variant.'),
   warmup: z.number().int().min(0).default(1),
   thresholds: z.array(ThresholdSchema).optional(),
+  procedures: z.array(ProcedureSchema).optional().describe('Operator procedures replayed on a running node.'),
 });
 
 export const ScenarioSchema = z.strictObject({
@@ -124,7 +139,7 @@ function crossCheck(spec: z.output<typeof SpecSchema>, ctx: Ctx): void {
   const workloads = new Map(spec.workloads.map((w) => [w.name, w]));
   unique(spec.workloads.map((w) => w.name), ['workloads'], 'workload', add);
   spec.workloads.forEach((workload, i) => {
-    if (!pools.has(workload.pool)) add(['workloads', i, 'pool'], unknownRef('pool', workload.pool, pools));
+    if (workload.pool !== '*' && !pools.has(workload.pool)) add(['workloads', i, 'pool'], unknownRef('pool', workload.pool, pools));
     if (workload.kind === 'DaemonSet' && workload.replicas !== undefined) add(['workloads', i, 'replicas'], 'a DaemonSet runs one pod per node: remove replicas');
     unique(workload.variants.map((v) => v.name), ['workloads', i, 'variants'], 'variant', add);
     workload.variants.forEach((variant, j) => checkSysctls(variant.sysctls, ['workloads', i, 'variants', j, 'sysctls'], add, modelVersion));
@@ -165,10 +180,30 @@ function crossCheck(spec: z.output<typeof SpecSchema>, ctx: Ctx): void {
 
   spec.admission?.forEach((expectation, i) => {
     const workload = workloadRef(expectation.workload, ['admission', i, 'workload']);
-    if (workload && !workload.variants.some((v) => v.name === expectation.variant)) {
+    if (workload && expectation.variant !== undefined && !workload.variants.some((v) => v.name === expectation.variant)) {
       add(['admission', i, 'variant'], unknownRef('variant', expectation.variant, new Set(workload.variants.map((v) => v.name))));
     }
     if (expectation.pool !== undefined && !pools.has(expectation.pool)) add(['admission', i, 'pool'], unknownRef('pool', expectation.pool, pools));
+  });
+
+  spec.procedures?.forEach((procedure, i) => {
+    if (!pools.has(procedure.pool)) add(['procedures', i, 'pool'], unknownRef('pool', procedure.pool, pools));
+    const illegal = procedure.allowedUnsafeSysctls.filter((pattern) => patternError(pattern) !== undefined);
+    if (procedure.kind === 'runbook') {
+      if (procedure.workload === undefined) add(['procedures', i, 'workload'], 'a runbook needs the workload whose pod it admits');
+      else {
+        const workload = workloadRef(procedure.workload, ['procedures', i, 'workload']);
+        if (workload && procedure.variant !== undefined && !workload.variants.some((v) => v.name === procedure.variant)) {
+          add(['procedures', i, 'variant'], unknownRef('variant', procedure.variant, new Set(workload.variants.map((v) => v.name))));
+        }
+      }
+      procedure.allowedUnsafeSysctls.forEach((pattern, j) => {
+        const error = patternError(pattern);
+        if (error) add(['procedures', i, 'allowedUnsafeSysctls', j], `the kubelet would not start: ${error}`);
+      });
+    } else if (illegal.length === 0) {
+      add(['procedures', i, 'allowedUnsafeSysctls'], 'illegal-allowlist needs at least one pattern the kubelet refuses, e.g. kernel.*');
+    }
   });
 
   spec.thresholds?.forEach((threshold, i) => {

@@ -117,3 +117,24 @@ describe('misspelled required fields', () => {
     expect(problems).toEqual([{ where: 's.yaml:12:7', field: 'spec.workloads[0].ap', message: 'unknown field "ap"; did you mean "app"?', fix: 'rename "ap" to "app"' }]);
   });
 });
+
+describe('fields the run pipeline uses', () => {
+  it('accepts hostNetwork/hostIPC, pool *, ipc seconds, variant-less admission and procedures', () => {
+    const spec = BASE.replace('      pool: p\n', '      pool: "*"\n      hostNetwork: false\n      hostIPC: false\n') + [
+      '  admission:', '    - workload: web', '      expect: admitted',
+      '  procedures:',
+      '    - kind: runbook', '      pool: p', '      workload: web', '      allowedUnsafeSysctls: ["kernel.msg*", "net.*"]',
+      '    - kind: illegal-allowlist', '      pool: p', '      allowedUnsafeSysctls: ["kernel.*"]', '',
+    ].join('\n');
+    const result = checkScenario(minimal(spec), 's.yaml');
+    expect(result.ok).toBe(true);
+  });
+
+  it.each([
+    ['a runbook without a workload', '    - kind: runbook\n      pool: p\n      allowedUnsafeSysctls: ["net.*"]\n', 'spec.procedures[0].workload', 'a runbook needs the workload whose pod it admits'],
+    ['a runbook with an illegal allowlist', '    - kind: runbook\n      pool: p\n      workload: web\n      allowedUnsafeSysctls: ["kernel.*"]\n', 'spec.procedures[0].allowedUnsafeSysctls[0]', 'the kubelet would not start: the sysctls "kernel.*" are not known to be namespaced'],
+    ['an illegal-allowlist with a legal list', '    - kind: illegal-allowlist\n      pool: p\n      allowedUnsafeSysctls: ["net.*"]\n', 'spec.procedures[0].allowedUnsafeSysctls', 'illegal-allowlist needs at least one pattern the kubelet refuses, e.g. kernel.*'],
+  ])('refuses %s', (_what, procedure, field, message) => {
+    expect(problemsFor(minimal(`${BASE}  procedures:\n${procedure}`))).toContainEqual(expect.objectContaining({ field, message }));
+  });
+});
