@@ -1,0 +1,195 @@
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Artefact, BuildContext, Probe } from '../artefact.js';
+import { buildRecord, saveBuildRecord } from '../build-records.js';
+import { fingerprintLabel, imageIsCurrent, inspectImage, tryPull } from '../docker.js';
+import { EnvironmentError } from '../../errors.js';
+import { run } from '../exec.js';
+import { fingerprint } from '../fingerprint.js';
+import { cacheDir, repoPath } from '../paths.js';
+import { officialNodeImage, pinned } from '../versions.js';
+import { baseImageArtefact, copyTree, debianMirror, debootstrap, imageSize, importRootfs, readPackageList, trimRootfs } from './base-image.js';
+import { cniImageRef, componentImagesArtefact, componentImagesFingerprint, readComponentImageSet } from './component-images.js';
+import { engineArtefact, privilegedArtefact } from './engine.js';
+import { goArtefact } from './go.js';
+import { kubernetesBinariesArtefact, kubernetesBinary, kubernetesVersion } from './kubernetes-binaries.js';
+
+/**
+ * A kind node image that needs no registry: Debian (debootstrap) with systemd, containerd, runc
+ * and the CNI plugins; kubeadm, kubelet and kubectl; sysctl-bench's entrypoint and units; and
+ * every image the cluster runs, as tars imported into containerd before kubelet starts.
+ * kind's own kindest/node image is preferred whenever it is present or can be pulled.
+ */
+
+const nodeDir = () => repoPath('images', 'node');
+const cniDir = () => repoPath('images', 'cni');
+
+export function nodeImageFingerprint(): string {
+  return fingerprint(
+    ['node-image', kubernetesVersion(), pinned.debianSuite, debianMirror(), kubernetesBinariesArtefact.fingerprint(), componentImagesFingerprint()],
+    [nodeDir(), cniDir()],
+  );
+}
+
+/** The image sysctl-bench builds for this Kubernetes version and these inputs. */
+export function builtNodeImageRef(): string {
+  return `sysctl-bench/node:v${kubernetesVersion()}-${nodeImageFingerprint()}`;
+}
+
+/** The CNI manifest kind installs: the image reference filled in; kind's own template fields left for kind. */
+export function cniManifest(): string {
+  return readFileSync(join(cniDir(), 'default-cni.yaml'), 'utf8').replaceAll('@CNI_IMAGE@', cniImageRef());
+}
+
+let pullTried = false;
+
+/**
+ * The image to give `kind create cluster --image`: kind's official one when it is here or can be
+ * pulled (tried once per process), else the one sysctl-bench built. Throws when neither is usable;
+ * `sysctl-bench doctor --fix` (or ensureNodeImage) builds it.
+ */
+export async function nodeImageRef(): Promise<string> {
+  const official = officialNodeImage(kubernetesVersion());
+  if (await inspectImage(official)) return official;
+  if (!pullTried) {
+    pullTried = true;
+    if (await tryPull(official)) return official;
+  }
+  const built = builtNodeImageRef();
+  if (await imageIsCurrent(built, nodeImageFingerprint())) return built;
+  throw new EnvironmentError(`no kind node image for Kubernetes v${kubernetesVersion()}: ${official} cannot be pulled and ${built} is not built`, {
+    fix: 'sysctl-bench doctor --fix (builds it locally, ~35 min cold on 2 cores)',
+  });
+}
+
+function setSandboxImage(config: string, pauseRef: string): string {
+  const replaced = config.replace(/^(\s*sandbox_image\s*=\s*)".*"$/m, `$1"${pauseRef}"`);
+  if (replaced === config && !config.includes(`"${pauseRef}"`)) throw new Error('containerd config.toml has no sandbox_image line');
+  return replaced;
+}
+
+async function chroot(rootfs: string, args: readonly string[], logFile: string): Promise<void> {
+  await run('chroot', [rootfs, ...args], { logFile, env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' } });
+}
+
+/** Units a node container has no use for (no udev, no kernel modules, no consoles). */
+const maskedUnits = [
+  'systemd-udevd.service',
+  'systemd-udevd-control.socket',
+  'systemd-udevd-kernel.socket',
+  'systemd-modules-load.service',
+  'systemd-binfmt.service',
+  'sys-kernel-debug.mount',
+  'sys-kernel-tracing.mount',
+  'sys-kernel-config.mount',
+  'getty.target',
+  'console-getty.service',
+];
+
+export const nodeImageArtefact: Artefact = {
+  id: 'node-image',
+  title: `kind node image for Kubernetes v${kubernetesVersion()}`,
+  dependsOn: ['docker-engine', 'privileged-containers', 'kubernetes-binaries', 'component-images'],
+  fingerprint: nodeImageFingerprint,
+  async probe(): Promise<Probe> {
+    const official = officialNodeImage(kubernetesVersion());
+    if (await inspectImage(official)) return { state: 'found', detail: `${official} (kind's own)` };
+    const built = builtNodeImageRef();
+    const info = await inspectImage(built);
+    if (info?.labels[fingerprintLabel] === nodeImageFingerprint()) {
+      return { state: 'built', detail: `${built} (${(info.sizeBytes / 1e6).toFixed(0)} MB)`, build: buildRecord('node-image') };
+    }
+    return { state: 'missing', detail: `neither ${official} nor ${built} is here`, fix: 'sysctl-bench doctor --fix (pulls kind\'s image, or builds one locally)' };
+  },
+  async build(context) {
+    const official = officialNodeImage(kubernetesVersion());
+    context.step(`docker pull ${official}`);
+    if (await tryPull(official)) return imageSize(official);
+
+    const set = readComponentImageSet();
+    if (!set) throw new Error('component images are not built from the current inputs (build component-images first)');
+    const pause = set.images.find((image) => image.name === 'pause');
+    if (!pause) throw new Error('the component images hold no pause image');
+    const rootfs = cacheDir('build', 'node', 'rootfs');
+    const log = context.logFile;
+
+    context.step(`debootstrap ${pinned.debianSuite} with systemd, containerd, runc`);
+    await debootstrap(rootfs, readPackageList(join(nodeDir(), 'packages.txt')), log);
+
+    context.step('entrypoint, units, containerd config, Kubernetes binaries');
+    await copyTree(join(nodeDir(), 'rootfs'), rootfs, log);
+    const containerdConfig = join(rootfs, 'etc/containerd/config.toml');
+    writeFileSync(containerdConfig, setSandboxImage(readFileSync(containerdConfig, 'utf8'), pause.ref));
+    for (const name of ['kubeadm', 'kubelet', 'kubectl'] as const) {
+      const target = join(rootfs, 'usr/bin', name);
+      copyFileSync(kubernetesBinary(name), target);
+      chmodSync(target, 0o755);
+    }
+
+    context.step('/kind: version, manifests, image archives');
+    mkdirSync(join(rootfs, 'kind/manifests'), { recursive: true });
+    mkdirSync(join(rootfs, 'kind/images'), { recursive: true });
+    writeFileSync(join(rootfs, 'kind/version'), `v${kubernetesVersion()}\n`);
+    writeFileSync(join(rootfs, 'kind/manifests/default-cni.yaml'), cniManifest());
+    copyFileSync(join(nodeDir(), 'manifests/default-storage.yaml'), join(rootfs, 'kind/manifests/default-storage.yaml'));
+    for (const image of set.images) copyFileSync(image.tar, join(rootfs, 'kind/images', `${image.name}.tar`));
+
+    context.step('systemd: enable containerd, image import, kubelet');
+    await chroot(rootfs, ['systemctl', 'enable', 'containerd.service', 'sysctl-bench-images.service', 'kubelet.service'], log);
+    await chroot(rootfs, ['systemctl', 'set-default', 'multi-user.target'], log);
+    await chroot(rootfs, ['systemctl', 'mask', ...maskedUnits], log);
+    await trimRootfs(rootfs, log);
+    writeFileSync(join(rootfs, 'etc/machine-id'), ''); // the entrypoint makes one per node
+
+    context.step(`docker import ${builtNodeImageRef()}`);
+    await importRootfs(
+      rootfs,
+      builtNodeImageRef(),
+      [
+        `LABEL ${fingerprintLabel}=${nodeImageFingerprint()}`,
+        `LABEL io.sysctl-bench.kubernetes-version=v${kubernetesVersion()}`,
+        'ENV container=docker',
+        'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]',
+      ],
+      log,
+    );
+    rmSync(rootfs, { recursive: true, force: true });
+    return imageSize(builtNodeImageRef());
+  },
+};
+
+/** Everything the node image is made from, in build order (for the registry and for ensureNodeImage). */
+export const nodeImageArtefacts: readonly Artefact[] = [
+  engineArtefact,
+  privilegedArtefact,
+  goArtefact,
+  kubernetesBinariesArtefact,
+  baseImageArtefact,
+  componentImagesArtefact,
+  nodeImageArtefact,
+];
+
+/**
+ * Makes a node image usable and returns its reference: kind's own when present or pullable, else
+ * builds what is missing of sysctl-bench's (probe, build, record, like doctor --fix), logging each
+ * build to cacheDir('logs', '<id>.log').
+ */
+export async function ensureNodeImage(onStep: (id: string, detail: string) => void = () => {}): Promise<string> {
+  try {
+    return await nodeImageRef();
+  } catch (error) {
+    if (!(error instanceof EnvironmentError)) throw error;
+  }
+  for (const artefact of nodeImageArtefacts) {
+    const started = Date.now();
+    const probe = await artefact.probe();
+    if (probe.state !== 'missing') continue;
+    if (!artefact.build) throw new EnvironmentError(`${artefact.title}: ${probe.detail}`, { fix: probe.fix });
+    const context: BuildContext = { logFile: join(cacheDir('logs'), `${artefact.id}.log`), step: (title) => onStep(artefact.id, title) };
+    const sizeBytes = await artefact.build(context);
+    const durationMs = Date.now() - started;
+    saveBuildRecord(artefact.id, { fingerprint: artefact.fingerprint(), builtAt: new Date().toISOString(), durationMs, sizeBytes });
+    onStep(artefact.id, `built in ${(durationMs / 1000).toFixed(1)} s`);
+  }
+  return nodeImageRef();
+}

@@ -1,0 +1,183 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readComponentImageSet } from '../../harness/toolchain/artefacts/component-images.js';
+import { kindBinary } from '../../harness/toolchain/artefacts/kind.js';
+import { builtNodeImageRef, ensureNodeImage } from '../../harness/toolchain/artefacts/node-image.js';
+import { dockerAnswers } from '../../harness/toolchain/docker.js';
+import { run } from '../../harness/toolchain/exec.js';
+
+/**
+ * The node image that needs no registry, proven on a real kind cluster: one control plane and two
+ * workers, worker A allowing unsafe net.* sysctls and worker B not. All nodes become Ready with no
+ * image pulled; a pod asking for net.core.somaxconn=1024 reads it on A and is refused with
+ * SysctlForbidden on B. The cluster has its own docker network; container, network and volumes
+ * are removed afterwards.
+ */
+
+const name = `sb-nodeimg-${randomBytes(3).toString('hex')}`;
+const controlPlane = `${name}-control-plane`;
+const workerA = `${name}-worker`;
+const workerB = `${name}-worker2`;
+const work = mkdtempSync(join(tmpdir(), 'sb-node-image-'));
+const timings: string[] = [];
+let kind = '';
+let image = '';
+/** The anonymous volumes (/var) of the node containers, which `kind delete` must remove. */
+let nodeVolumes: string[] = [];
+
+const kindConfig = `kind: Cluster
+apiVersion: kind.x-k8s.io/v1alpha4
+nodes:
+  - role: control-plane
+  - role: worker
+    kubeadmConfigPatches:
+      - |
+        kind: JoinConfiguration
+        nodeRegistration:
+          kubeletExtraArgs:
+            allowed-unsafe-sysctls: "net.*"
+  - role: worker
+`;
+
+const kindEnv = { KIND_EXPERIMENTAL_DOCKER_NETWORK: name };
+
+/** kubectl inside the control-plane node, with the admin kubeconfig kubeadm wrote. */
+async function kubectl(args: readonly string[], input?: string): Promise<string> {
+  const out = await run('docker', ['exec', '-i', controlPlane, 'kubectl', '--kubeconfig=/etc/kubernetes/admin.conf', ...args], { input, timeoutMs: 60_000 });
+  return out.stdout;
+}
+
+async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+function somaxconnPod(podName: string, node: string, cniImage: string): string {
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: podName, namespace: 'default' },
+    spec: {
+      nodeName: node,
+      restartPolicy: 'Never',
+      securityContext: { sysctls: [{ name: 'net.core.somaxconn', value: '1024' }] },
+      containers: [{ name: 'read', image: cniImage, imagePullPolicy: 'Never', command: ['cat', '/proc/sys/net/core/somaxconn'] }],
+    },
+  });
+}
+
+async function volumesOf(containers: readonly string[]): Promise<string[]> {
+  const out = await run('docker', ['inspect', '--format', '{{range .Mounts}}{{if .Name}}{{.Name}} {{end}}{{end}}', ...containers]);
+  return out.stdout.split(/\s+/).filter(Boolean);
+}
+
+beforeAll(async () => {
+  if (!(await dockerAnswers())) throw new Error('no Docker engine answers: run `sudo bash scripts/docker-up.sh` first');
+  const started = Date.now();
+  image = await ensureNodeImage((id, detail) => console.log(`[node-image.test] ${id}: ${detail}`));
+  timings.push(`node image ${image} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  kind = await kindBinary();
+  writeFileSync(join(work, 'kind.yaml'), kindConfig);
+  const createStarted = Date.now();
+  await run(kind, ['create', 'cluster', '--name', name, '--image', image, '--config', join(work, 'kind.yaml'), '--wait', '0s', '--retain'], {
+    env: kindEnv,
+    timeoutMs: 15 * 60_000,
+    logFile: join(work, 'kind-create.log'),
+  }).catch(async (error: unknown) => {
+    // keep the nodes' own account of the failure in the test output
+    for (const node of [controlPlane, workerA, workerB]) {
+      const journal = await run('docker', ['exec', node, 'journalctl', '--no-pager', '-n', '60', '-u', 'kubelet', '-u', 'containerd', '-u', 'sysctl-bench-images'], { allowFailure: true });
+      console.log(`[node-image.test] ${node} journal:\n${journal.stdout}`);
+    }
+    throw error;
+  });
+  nodeVolumes = await volumesOf([controlPlane, workerA, workerB]);
+  timings.push(`kind create cluster (3 nodes, --wait 0s): ${((Date.now() - createStarted) / 1000).toFixed(1)} s`);
+  await until('all 3 nodes Ready', 10 * 60_000, async () => {
+    const out = await kubectl(['get', 'nodes', '-o', 'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{" "}{end}']);
+    const ready = out.trim().split(/\s+/);
+    return ready.length === 3 && ready.every((status) => status === 'True') ? true : undefined;
+  });
+  timings.push(`create -> all nodes Ready: ${((Date.now() - createStarted) / 1000).toFixed(1)} s`);
+}, 120 * 60_000);
+
+afterAll(async () => {
+  if (kind) await run(kind, ['delete', 'cluster', '--name', name], { env: kindEnv, allowFailure: true, timeoutMs: 5 * 60_000 });
+  await run('docker', ['network', 'rm', name], { allowFailure: true });
+  rmSync(work, { recursive: true, force: true });
+  for (const line of timings) console.log(`[node-image.test] ${line}`);
+});
+
+describe('sysctl-bench node image on kind', () => {
+  it('is the locally built image when kind\'s own cannot be had', () => {
+    expect(image === builtNodeImageRef() || image.startsWith('kindest/node:')).toBe(true);
+  });
+
+  it('pulls no image: containerd holds only the baked-in ones, and no pod event says Pulling', async () => {
+    const set = readComponentImageSet();
+    const baked = new Set(set?.images.map((entry) => entry.ref) ?? []);
+    for (const node of [controlPlane, workerA, workerB]) {
+      const refs = (await run('docker', ['exec', node, 'ctr', '--namespace=k8s.io', 'images', 'list', '-q'])).stdout.split('\n').filter(Boolean);
+      const named = refs.filter((ref) => !ref.startsWith('sha256:') && !ref.includes('@sha256:'));
+      if (image === builtNodeImageRef()) expect(named.filter((ref) => !baked.has(ref)), `${node} holds images that were not baked in`).toEqual([]);
+      const journal = await run('docker', ['exec', node, 'journalctl', '--no-pager', '-u', 'kubelet', '-u', 'containerd'], { allowFailure: true });
+      expect(journal.stdout, `${node}: kubelet/containerd log a pull`).not.toMatch(/PullImage "|Pulling image/);
+      const imported = await run('docker', ['exec', node, 'journalctl', '--no-pager', '-o', 'cat', '-u', 'sysctl-bench-images'], { allowFailure: true });
+      const line = imported.stdout.split('\n').find((entry) => entry.startsWith('imported'));
+      if (line) timings.push(`${node}: ${line}`);
+    }
+    const events = await kubectl(['get', 'events', '--all-namespaces', '--field-selector', 'reason=Pulling', '-o', 'name']);
+    expect(events.trim()).toBe('');
+  });
+
+  it('runs net.core.somaxconn=1024 on the worker that allows net.* and reads it back', async () => {
+    const cniImage = readComponentImageSet()?.images.find((entry) => entry.name === 'cni')?.ref;
+    expect(cniImage).toBeDefined();
+    await kubectl(['apply', '-f', '-'], somaxconnPod('somaxconn-allowed', workerA, cniImage!));
+    const phase = await until('pod on worker A to finish', 3 * 60_000, async () => {
+      const out = await kubectl(['get', 'pod', 'somaxconn-allowed', '-o', 'jsonpath={.status.phase}']);
+      return out === 'Succeeded' || out === 'Failed' ? out : undefined;
+    });
+    expect(phase).toBe('Succeeded');
+    expect((await kubectl(['logs', 'somaxconn-allowed'])).trim()).toBe('1024');
+  });
+
+  it('refuses the same pod on the worker that allows no unsafe sysctl (SysctlForbidden)', async () => {
+    const cniImage = readComponentImageSet()?.images.find((entry) => entry.name === 'cni')?.ref;
+    await kubectl(['apply', '-f', '-'], somaxconnPod('somaxconn-forbidden', workerB, cniImage!));
+    const reason = await until('pod on worker B to be refused', 3 * 60_000, async () => {
+      const out = await kubectl(['get', 'pod', 'somaxconn-forbidden', '-o', 'jsonpath={.status.phase}/{.status.reason}']);
+      return out.startsWith('Failed/') ? out : undefined;
+    });
+    expect(reason).toBe('Failed/SysctlForbidden');
+  });
+});
+
+describe('cleanup', () => {
+  it('leaves no container, network or volume once the cluster is deleted', async () => {
+    await run(kind, ['delete', 'cluster', '--name', name], { env: kindEnv, timeoutMs: 5 * 60_000 });
+    await run('docker', ['network', 'rm', name], { allowFailure: true });
+    const containers = await run('docker', ['ps', '-a', '-q', '--filter', `label=io.x-k8s.kind.cluster=${name}`]);
+    expect(containers.stdout.trim()).toBe('');
+    const network = await run('docker', ['network', 'inspect', name], { allowFailure: true });
+    expect(network.exitCode).not.toBe(0);
+    expect(nodeVolumes.length).toBeGreaterThan(0);
+    for (const volume of nodeVolumes) {
+      const inspected = await run('docker', ['volume', 'inspect', volume], { allowFailure: true });
+      expect(inspected.exitCode, `volume ${volume} is left`).not.toBe(0);
+    }
+  });
+});
