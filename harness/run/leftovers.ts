@@ -1,9 +1,8 @@
 import { clusterPrefix, deleteCluster, listClusters } from '../cluster/kind-cluster.js';
+import { runLabel } from '../load/container.js';
 import { run } from '../toolchain/exec.js';
 import { processAlive, readOwnerships, removeOwnership } from './ownership.js';
 
-/** The label on every container sysctl-bench starts outside kind (the load generator). */
-export const runLabel = 'io.sysctl-bench.run';
 
 /**
  * Removes what killed runs left behind. Containers first: a load generator must never outlive

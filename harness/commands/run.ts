@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { repoPath } from '../toolchain/paths.js';
+import { runScenario } from '../run/pipeline.js';
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run a scenario end to end on real kind clusters and write reports/<run>/ (HTML, JSON, JUnit, Markdown)')
+    .argument('<scenario>', 'scenario file (YAML), e.g. scenarios/net-backlog.yaml')
+    .option('--keep', 'keep the clusters after the run, and reuse kept ones (faster reruns)')
+    .option('--reports <dir>', 'where run directories are written', repoPath('reports'))
+    .option('--scale <factor>', 'scale connections, rates and durations (0 < factor <= 1); tests use a small one', positiveFraction, 1)
+    .option('--repetitions <n>', "override the scenario's repetitions per variant", positiveInteger)
+    .option('--warmup <n>', "override the scenario's warm-up repetitions", nonNegativeInteger)
+    .option('--history <dir>', 'earlier run directories, for trends in the HTML report')
+    .addHelpText('after', `
+Exit codes: 0 every expectation and threshold held; 1 some failed (listed in the reports);
+2 the run could not be carried out (the reason is printed and recorded).
+A killed run keeps every finished measurement in reports/<run>/raw/results.jsonl;
+'sysctl-bench report <run-dir>' rebuilds its reports, and the next run removes its clusters.`)
+    .action(async (scenario: string, options: { keep?: boolean; reports: string; scale: number; repetitions?: number; warmup?: number; history?: string }) => {
+      const outcome = await runScenario({
+        scenarioFile: scenario,
+        reportsDir: options.reports,
+        keep: Boolean(options.keep),
+        scale: options.scale,
+        repetitions: options.repetitions,
+        warmup: options.warmup,
+        history: options.history,
+        say: (line) => process.stdout.write(`${line}\n`),
+      });
+      process.stdout.write(`reports: ${outcome.runDir}/index.html (exit ${outcome.exitCode})\n`);
+      process.exitCode = outcome.exitCode;
+    });
+}
+
+function positiveFraction(value: string): number {
+  const number = Number(value);
+  if (!(number > 0 && number <= 1)) throw new InvalidArgumentError('give a number in (0, 1], e.g. 0.2');
+  return number;
+}
+
+function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('give a whole number >= 1');
+  return number;
+}
+
+function nonNegativeInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError('give a whole number >= 0');
+  return number;
+}

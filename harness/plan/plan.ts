@@ -1,0 +1,101 @@
+import { predictAdmission, type AdmissionPrediction } from '../policy/index.js';
+import { objectName, type WorkloadDeployment } from '../workloads/spec.js';
+import type { Scenario } from '../scenario/schema.js';
+
+export interface PlannedPool {
+  name: string;
+  allowedUnsafeSysctls: string[];
+}
+
+export interface PlannedCluster {
+  name: string;
+  pools: PlannedPool[];
+}
+
+export interface PlannedDeployment extends WorkloadDeployment {
+  cluster: string;
+  prediction: AdmissionPrediction;
+  /** The outcome the run must observe: the scenario's explicit expectation, else the model's prediction. */
+  expected: 'admitted' | 'forbidden' | 'invalid' | 'unsupported';
+  /** Measured (load or ipc) rather than only admitted. */
+  measured: boolean;
+}
+
+export interface Plan {
+  scenario: Scenario;
+  kubernetesVersion: string;
+  clusters: PlannedCluster[];
+  deployments: PlannedDeployment[];
+}
+
+/** Images the plan needs, by app; filled in by the toolchain phase. */
+export type ImageRefs = Record<'net-server' | 'ipc-bench', string>;
+
+/**
+ * Expands a scenario into what will be created: clusters (one for all pools, or one per pool),
+ * one deployment per workload variant on its pool, and the admission the policy model predicts
+ * for each. Pure: no cluster is touched.
+ */
+export function buildPlan(scenario: Scenario, images: ImageRefs, runKey: string): Plan {
+  const spec = scenario.spec;
+  const kubernetesVersion = spec.kubernetesVersion ?? '1.34';
+  const pools: PlannedPool[] = spec.pools.map((pool) => ({ name: pool.name, allowedUnsafeSysctls: [...pool.allowedUnsafeSysctls] }));
+  const clusters: PlannedCluster[] = spec.layout === 'per-pool'
+    ? pools.map((pool) => ({ name: clusterName(runKey, pool.name), pools: [pool] }))
+    : [{ name: clusterName(runKey), pools }];
+  const clusterOf = (pool: string) => clusters.find((cluster) => cluster.pools.some((p) => p.name === pool))?.name ?? '';
+  const measuredWorkloads = new Set([...(spec.load ?? []).map((entry) => entry.workload), ...(spec.ipc ?? []).map((entry) => entry.workload)]);
+
+  const deployments: PlannedDeployment[] = [];
+  for (const workload of spec.workloads) {
+    const targetPools = workload.pool === '*' ? pools.map((pool) => pool.name) : [workload.pool];
+    for (const poolName of targetPools) {
+      const pool = pools.find((candidate) => candidate.name === poolName);
+      if (!pool) continue;
+      for (const variant of workload.variants) {
+        const sysctls = Object.fromEntries(Object.entries(variant.sysctls ?? {}).map(([name, value]) => [name, String(value)]));
+        const prediction = predictAdmission(
+          Object.entries(sysctls).map(([name, value]) => ({ name, value })),
+          { allowedUnsafeSysctls: pool.allowedUnsafeSysctls, kubernetesVersion },
+          { hostNetwork: workload.hostNetwork, hostIPC: workload.hostIPC },
+        );
+        const explicit = (spec.admission ?? []).find((entry) => entry.workload === workload.name
+          && (entry.variant === undefined || entry.variant === variant.name)
+          && (entry.pool === undefined || entry.pool === pool.name));
+        deployments.push({
+          name: objectName(workload.name, variant.name, ...(targetPools.length > 1 ? [pool.name] : [])),
+          workload: workload.name,
+          variant: variant.name,
+          pool: pool.name,
+          cluster: clusterOf(pool.name),
+          kind: workload.kind,
+          app: workload.app,
+          image: images[workload.app],
+          replicas: workload.kind === 'DaemonSet' ? 1 : workload.replicas ?? 1,
+          sysctls,
+          settings: Object.fromEntries(Object.entries(workload.settings ?? {}).map(([key, value]) => [key, String(value)])),
+          hostNetwork: workload.hostNetwork,
+          hostIPC: workload.hostIPC,
+          prediction,
+          expected: explicit?.expect ?? outcomeOf(prediction),
+          measured: measuredWorkloads.has(workload.name),
+        });
+      }
+    }
+  }
+  return { scenario, kubernetesVersion, clusters, deployments };
+}
+
+export function outcomeOf(prediction: AdmissionPrediction): PlannedDeployment['expected'] {
+  if (prediction.admitted) return 'admitted';
+  switch (prediction.rejectedBy) {
+    case 'api-server': return 'invalid';
+    case 'kubelet': return 'forbidden';
+    default: return prediction.sysctls.some((sysctl) => sysctl.verdict === 'unsupported') ? 'unsupported' : 'invalid';
+  }
+}
+
+/** kind cluster names: the prefix marks them as ours; short, since kind derives container names from them. */
+export function clusterName(runKey: string, pool?: string): string {
+  return objectName('sb', runKey, ...(pool ? [pool] : [])).slice(0, 40).replace(/-$/, '');
+}

@@ -1,0 +1,67 @@
+import type { Kube } from '../kube/client.js';
+import type { PlannedDeployment } from '../plan/plan.js';
+import type { AdmissionRecord } from '../results/raw.js';
+import { applyWorkload, removeWorkload } from '../workloads/deploy.js';
+import { observeAdmission } from '../workloads/observe.js';
+import type { RunContext } from './run-context.js';
+
+/** How long an admission may take to show: an admitted pod must start; a rejection shows within seconds. */
+const admitTimeoutMs = 240_000;
+const rejectTimeoutMs = 90_000;
+
+export interface DeployedWorkload {
+  deployment: PlannedDeployment;
+  admitted: boolean;
+}
+
+/**
+ * Deploys each planned workload and records predicted against observed admission. Workloads
+ * that are not measured are removed once observed: a rejected Deployment keeps creating pods.
+ */
+export async function deployAll(context: RunContext, kubeOf: (cluster: string) => Kube, deployments: readonly PlannedDeployment[]): Promise<DeployedWorkload[]> {
+  const deployed: DeployedWorkload[] = [];
+  let index = 0;
+  for (const deployment of deployments) {
+    index += 1;
+    const kube = kubeOf(deployment.cluster);
+    const record = await deployOne(kube, deployment);
+    await context.record(record);
+    const mark = record.match ? '✔' : '✖';
+    context.say(`  ${mark} [${index}/${deployments.length}] ${deployment.kind} ${deployment.name} on ${deployment.pool}: predicted ${record.predicted.outcome}, observed ${record.observed.outcome}${record.observed.reason ? ` (${record.observed.reason})` : ''}`);
+    const admitted = record.observed.outcome === 'admitted';
+    if (!deployment.measured || !admitted) await removeWorkload(kube, deployment);
+    deployed.push({ deployment, admitted });
+  }
+  return deployed;
+}
+
+async function deployOne(kube: Kube, deployment: PlannedDeployment): Promise<AdmissionRecord> {
+  const predicted = {
+    outcome: deployment.expected,
+    ...(deployment.prediction.reason ? { reason: deployment.prediction.reason } : {}),
+    ...(deployment.prediction.message ? { message: deployment.prediction.message } : {}),
+  };
+  const base = {
+    type: 'admission' as const,
+    workload: deployment.workload,
+    variant: deployment.variant,
+    pool: deployment.pool,
+    kind: deployment.kind,
+    sysctls: deployment.sysctls,
+    predicted,
+  };
+  const applied = await applyWorkload(kube, deployment);
+  if (!applied.accepted) {
+    const observed = { outcome: 'invalid' as const, reason: applied.code === 422 ? 'Invalid' : `HTTP ${applied.code ?? '?'}`, message: applied.message };
+    return { ...base, observed, match: predicted.outcome === 'invalid' };
+  }
+  const observation = await observeAdmission(kube, deployment, deployment.expected === 'admitted' ? admitTimeoutMs : rejectTimeoutMs);
+  const observed = {
+    outcome: observation.outcome,
+    ...(observation.reason ? { reason: observation.reason } : {}),
+    ...(observation.message ? { message: observation.message } : {}),
+    ...(observation.podPhase ? { podPhase: observation.podPhase } : {}),
+    ...(observation.events.length > 0 ? { events: observation.events.slice(0, 10) } : {}),
+  };
+  return { ...base, observed, match: observation.outcome === predicted.outcome };
+}
