@@ -103,11 +103,24 @@ async function buildBinary(spec: ImageSpec, fp: string, context: BuildContext): 
   return out;
 }
 
+/**
+ * Debian's busybox-static, installed when missing and we are root on a machine with apt-get (a
+ * fresh CI machine); otherwise the error says what to install.
+ */
+async function ensureBusybox(context: BuildContext): Promise<void> {
+  if (existsSync(busyboxPath)) return;
+  const canInstall = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
+  if (!canInstall) throw new Error(`${busyboxPath} is missing: apt-get install busybox-static`);
+  context.step('apt-get install busybox-static');
+  const env = { DEBIAN_FRONTEND: 'noninteractive' };
+  await run('apt-get', ['update', '-qq'], { env, logFile: context.logFile, timeoutMs: 5 * 60_000, allowFailure: true });
+  await run('apt-get', ['install', '-y', '-qq', 'busybox-static'], { env, logFile: context.logFile, timeoutMs: 5 * 60_000 });
+  if (!existsSync(busyboxPath)) throw new Error(`apt-get installed busybox-static but ${busyboxPath} is still missing`);
+}
+
 async function buildImage(app: ImageApp, context: BuildContext): Promise<number> {
   const spec = specs[app];
-  if (!existsSync(busyboxPath)) {
-    throw new Error(`${busyboxPath} is missing: apt-get install busybox-static`);
-  }
+  await ensureBusybox(context);
   const fp = imageFingerprint(app);
   const binary = await buildBinary(spec, fp, context);
 
