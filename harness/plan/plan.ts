@@ -34,9 +34,10 @@ export type ImageRefs = Record<'net-server' | 'ipc-bench', string>;
 /**
  * Expands a scenario into what will be created: clusters (one for all pools, or one per pool),
  * one deployment per workload variant on its pool, and the admission the policy model predicts
- * for each. Pure: no cluster is touched.
+ * for each (with the node kernel's sysctl inventory, when given, so that a name the kernel lacks
+ * is predicted unsupported). Pure: no cluster is touched.
  */
-export function buildPlan(scenario: Scenario, images: ImageRefs, runKey: string): Plan {
+export function buildPlan(scenario: Scenario, images: ImageRefs, runKey: string, kernelSysctls?: ReadonlySet<string>): Plan {
   const spec = scenario.spec;
   const kubernetesVersion = spec.kubernetesVersion ?? '1.34';
   const pools: PlannedPool[] = spec.pools.map((pool) => ({ name: pool.name, allowedUnsafeSysctls: [...pool.allowedUnsafeSysctls] }));
@@ -56,7 +57,7 @@ export function buildPlan(scenario: Scenario, images: ImageRefs, runKey: string)
         const sysctls = Object.fromEntries(Object.entries(variant.sysctls ?? {}).map(([name, value]) => [name, String(value)]));
         const prediction = predictAdmission(
           Object.entries(sysctls).map(([name, value]) => ({ name, value })),
-          { allowedUnsafeSysctls: pool.allowedUnsafeSysctls, kubernetesVersion },
+          { allowedUnsafeSysctls: pool.allowedUnsafeSysctls, kubernetesVersion, ...(kernelSysctls ? { kernelSysctls } : {}) },
           { hostNetwork: workload.hostNetwork, hostIPC: workload.hostIPC },
         );
         const explicit = (spec.admission ?? []).find((entry) => entry.workload === workload.name

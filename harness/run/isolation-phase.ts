@@ -32,7 +32,8 @@ async function pairFor(kube: Kube, deployments: readonly PlannedDeployment[], wo
 export async function runIsolationCheck(
   context: RunContext, kube: Kube, entry: IsolationEntry, deployments: readonly PlannedDeployment[], probeImage: string,
 ): Promise<IsolationRecord> {
-  const sysctl = toDotSeparated(entry.sysctl);
+  const name = entry.sysctl ?? '';
+  const sysctl = toDotSeparated(name);
   const failed = (detail: string): IsolationRecord => ({ type: 'isolation', check: entry.check, sysctl, workload: entry.workload, passed: false, values: [], detail });
 
   if (entry.check === 'node-level-shared') {
@@ -49,7 +50,7 @@ export async function runIsolationCheck(
   };
   switch (entry.check) {
     case 'namespaced-differs':
-      return { type: 'isolation', ...(await namespacedDiffers(isolation, sysctl, pair.tuned.sysctls[entry.sysctl] ?? pair.tuned.sysctls[sysctl] ?? '')) };
+      return { type: 'isolation', ...(await namespacedDiffers(isolation, sysctl, pair.tuned.sysctls[name] ?? pair.tuned.sysctls[sysctl] ?? '')) };
     case 'host-change-not-leaked':
       return { type: 'isolation', ...(await hostChangeNotLeaked(isolation, sysctl)) };
     case 'pod-change-contained': {

@@ -29,26 +29,47 @@ export function interleave<T>(variants: readonly T[], repetition: number): T[] {
 export async function measureLoad(context: RunContext, kube: Kube, entry: LoadEntry, deployments: readonly PlannedDeployment[], options: MeasureOptions): Promise<void> {
   const driver = new LoadDriver({ runId: context.runId, network: 'kind' });
   context.onCleanup(`load containers of run ${context.runId}`, async () => { await driver.cleanup(); });
-  const targets = new Map<string, string>();
-  for (const deployment of deployments) targets.set(deployment.variant, await serviceTarget(kube, deployment));
+  // Either the workload's variants are compared (server-side sysctls, one client setting), or the
+  // client's variants against one server (client-side sysctls such as ip_local_port_range).
+  const arms: LoadArm[] = [];
+  if (entry.clientVariants) {
+    const server = deployments[0];
+    if (!server) throw new Error(`load: workload ${entry.workload} has no admitted variant`);
+    const target = await serviceTarget(kube, server);
+    for (const client of entry.clientVariants) arms.push({ workload: server.workload, variant: client.name, target, clientSysctls: stringValues(client.sysctls) });
+  } else {
+    for (const deployment of deployments) {
+      arms.push({ workload: deployment.workload, variant: deployment.variant, target: await serviceTarget(kube, deployment), clientSysctls: stringValues(entry.clientSysctls ?? {}) });
+    }
+  }
   const total = options.warmup + options.repetitions;
   for (let repetition = 0; repetition < total; repetition += 1) {
     const warmup = repetition < options.warmup;
-    for (const deployment of interleave(deployments, repetition)) {
-      const target = targets.get(deployment.variant) ?? '';
-      const result = await driver.run(loadSpec(entry, target, options.scale), {
-        sysctls: Object.fromEntries(Object.entries(entry.clientSysctls ?? {}).map(([name, value]) => [name, String(value)])),
-        labels: { 'io.sysctl-bench.workload': deployment.workload, 'io.sysctl-bench.variant': deployment.variant },
+    for (const arm of interleave(arms, repetition)) {
+      const result = await driver.run(loadSpec(entry, arm.target, options.scale), {
+        sysctls: arm.clientSysctls,
+        labels: { 'io.sysctl-bench.workload': arm.workload, 'io.sysctl-bench.variant': arm.variant },
       });
       await context.record({
-        type: 'measurement', workload: deployment.workload, variant: deployment.variant, repetition, warmup, kind: 'load',
+        type: 'measurement', workload: arm.workload, variant: arm.variant, repetition, warmup, kind: 'load',
         at: new Date().toISOString(), metrics: result.metrics, samples: result.samples, series: result.series, generator: result.generator,
       });
-      context.say(`  ${warmup ? 'warm-up' : `rep ${repetition - options.warmup + 1}/${options.repetitions}`} ${deployment.workload}/${deployment.variant}: `
+      context.say(`  ${warmup ? 'warm-up' : `rep ${repetition - options.warmup + 1}/${options.repetitions}`} ${arm.workload}/${arm.variant}: `
         + `connect p99 ${result.metrics.connect_p99_ms.toFixed(0)} ms, errors ${result.metrics.errors}, ${result.metrics.rps.toFixed(0)} req/s`
         + `${result.generator.saturated ? ' (load generator saturated)' : ''}`);
     }
   }
+}
+
+interface LoadArm {
+  workload: string;
+  variant: string;
+  target: string;
+  clientSysctls: Record<string, string>;
+}
+
+function stringValues(map: Record<string, string | number>): Record<string, string> {
+  return Object.fromEntries(Object.entries(map).map(([name, value]) => [name, String(value)]));
 }
 
 export function loadSpec(entry: LoadEntry, target: string, scale: number): LoadSpec {

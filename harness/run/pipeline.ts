@@ -5,6 +5,7 @@ import { connect, type Kube } from '../kube/client.js';
 import { buildPlan, type Plan, type PlannedDeployment } from '../plan/plan.js';
 import { kubeletConfiguration, kubeletExtraArgsLine, openshiftKubeletConfig } from '../policy/index.js';
 import { snapshotHost } from '../probes/host-snapshot.js';
+import { kernelSysctlInventory } from '../probes/kernel-inventory.js';
 import { writeReports } from '../report/write-reports.js';
 import type { Results } from '../results/results.js';
 import { loadScenario } from '../scenario/load.js';
@@ -102,7 +103,7 @@ async function execute(context: RunContext, scenario: Scenario, options: RunOpti
     });
   });
   const images = { 'net-server': await workloadImageRef('net-server'), 'ipc-bench': await workloadImageRef('ipc-bench') };
-  const plan = await context.phase('plan', async () => buildPlan(scenario, images, scenarioKey(scenario)));
+  const plan = await context.phase('plan', async () => buildPlan(scenario, images, scenarioKey(scenario), kernelSysctlInventory()));
   const nodeImage = await nodeImageRef();
   const allowlistForRollout = [...new Set(spec.pools.flatMap((pool) => pool.allowedUnsafeSysctls))];
   await context.record({
@@ -161,7 +162,7 @@ async function execute(context: RunContext, scenario: Scenario, options: RunOpti
         if (entry.check === 'host-proc-unchanged') continue;
         const candidates = admittedDeployments.filter((deployment) => entry.workload === undefined || deployment.workload === entry.workload);
         const record = candidates.length === 0
-          ? { type: 'isolation' as const, check: entry.check, sysctl: entry.sysctl, workload: entry.workload, passed: false, values: [], detail: 'no admitted workload to probe' }
+          ? { type: 'isolation' as const, check: entry.check, sysctl: entry.sysctl ?? '', workload: entry.workload, passed: false, values: [], detail: 'no admitted workload to probe' }
           : await runIsolationCheck(context, kubeOf(clusterOf(candidates)), entry, candidates, images['net-server']);
         await context.record(record);
         sayIsolation(context, record);
@@ -213,7 +214,7 @@ function clusterOf(deployments: readonly PlannedDeployment[]): string {
 function sysctlsOf(scenario: Scenario): string[] {
   const names = new Set<string>();
   for (const workload of scenario.spec.workloads) for (const variant of workload.variants) for (const name of Object.keys(variant.sysctls ?? {})) names.add(name);
-  for (const entry of scenario.spec.isolation ?? []) if (entry.sysctl !== '*') names.add(entry.sysctl);
+  for (const entry of scenario.spec.isolation ?? []) if (entry.sysctl) names.add(entry.sysctl);
   return [...names];
 }
 

@@ -49,6 +49,10 @@ const LoadSchema = z.strictObject({
   duration: Duration,
   timeout: Duration.optional(),
   clientSysctls: SysctlMap.optional().describe('Applied to the load generator container.'),
+  clientVariants: z.array(VariantSchema).min(2).optional().describe(
+    'Compare settings of the load generator\'s own sysctls instead of the workload\'s variants (e.g. '
+    + 'net.ipv4.ip_local_port_range baseline vs tuned); the workload then needs exactly one variant.',
+  ),
 });
 
 const IpcSchema = z.strictObject({
@@ -74,7 +78,7 @@ export const ISOLATION_CHECKS = ['namespaced-differs', 'host-change-not-leaked',
 
 const IsolationSchema = z.strictObject({
   check: z.enum(ISOLATION_CHECKS),
-  sysctl: z.string(),
+  sysctl: z.string().optional().describe('The sysctl the proof is about; host-proc-unchanged watches a fixed list plus every sysctl of the scenario.'),
   workload: Name.optional(),
 });
 
@@ -156,6 +160,12 @@ function crossCheck(spec: z.output<typeof SpecSchema>, ctx: Ctx): void {
     if (load.mode === 'burst' && load.connections === undefined) add(['load', i, 'connections'], 'mode burst needs connections');
     if (load.mode === 'rate' && load.rate === undefined) add(['load', i, 'rate'], 'mode rate needs rate (connections per second)');
     if (load.clientSysctls) checkSysctls(load.clientSysctls, ['load', i, 'clientSysctls'], add, modelVersion);
+    if (load.clientVariants) {
+      if (load.clientSysctls) add(['load', i, 'clientVariants'], 'give either clientSysctls or clientVariants, not both');
+      if (workload && workload.variants.length !== 1) add(['load', i, 'clientVariants'], `with clientVariants, workload ${workload.name} needs exactly one variant (the server under test)`);
+      unique(load.clientVariants.map((v) => v.name), ['load', i, 'clientVariants'], 'client variant', add);
+      load.clientVariants.forEach((variant, j) => checkSysctls(variant.sysctls, ['load', i, 'clientVariants', j, 'sysctls'], add, modelVersion));
+    }
   });
 
   spec.ipc?.forEach((ipc, i) => {
@@ -167,6 +177,14 @@ function crossCheck(spec: z.output<typeof SpecSchema>, ctx: Ctx): void {
 
   spec.isolation?.forEach((check, i) => {
     if (check.workload !== undefined) workloadRef(check.workload, ['isolation', i, 'workload']);
+    if (check.check === 'host-proc-unchanged') {
+      if (check.sysctl !== undefined) add(['isolation', i, 'sysctl'], 'host-proc-unchanged watches a fixed list plus the scenario\'s sysctls: remove sysctl');
+      return;
+    }
+    if (check.sysctl === undefined) {
+      add(['isolation', i, 'sysctl'], `${check.check} needs the sysctl it proves, e.g. sysctl: net.core.somaxconn`);
+      return;
+    }
     if (!isValidSysctlName(check.sysctl, modelVersion)) {
       add(['isolation', i, 'sysctl'], `"${check.sysctl}" is not a valid sysctl name`);
       return;

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { buildPlan, clusterName } from '../../../harness/plan/plan.js';
+import { plannedNodes } from '../../../harness/run/environment.js';
+import { interleave, loadSpec, durationMs } from '../../../harness/run/measure-phase.js';
+import { loadScenario } from '../../../harness/scenario/load.js';
+
+const images = { 'net-server': 'sysctl-bench/net-server:t', 'ipc-bench': 'sysctl-bench/ipc-bench:t' };
+// A kernel inventory as the nodes' kernel reports it: the misspelled name is absent.
+const kernel = new Set(['net.core.somaxconn', 'net.ipv4.ip_local_port_range', 'kernel.shm_rmid_forced', 'kernel.msgmax', 'kernel.sem', 'vm.swappiness']);
+
+describe('buildPlan on the admission matrix', () => {
+  const plan = buildPlan(loadScenario('scenarios/admission-matrix.yaml'), images, 'admission-matrix', kernel);
+  const expected = (workload: string, variant: string, pool: string) =>
+    plan.deployments.find((d) => d.workload === workload && d.variant === variant && d.pool === pool)?.expected;
+
+  it('puts every variant of a "*" workload on every pool, in one cluster', () => {
+    expect(plan.clusters).toHaveLength(1);
+    expect(plan.clusters[0]?.pools.map((pool) => pool.name)).toEqual(['none', 'net', 'seed']);
+    expect(plan.deployments).toHaveLength(3 * 2 * 3);
+    expect(new Set(plan.deployments.map((d) => d.name)).size).toBe(plan.deployments.length);
+  });
+
+  it('admits safe sysctls on every node, allowlisted ones only where allowed', () => {
+    for (const pool of ['none', 'net', 'seed']) expect(expected('plain', 'safe', pool)).toBe('admitted');
+    expect(expected('net', 'somaxconn', 'none')).toBe('forbidden');
+    expect(expected('net', 'somaxconn', 'net')).toBe('admitted');
+    expect(expected('ipc', 'seed', 'net')).toBe('forbidden');
+    expect(expected('ipc', 'seed', 'seed')).toBe('admitted');
+  });
+
+  it('forbids node-level sysctls everywhere, and a misspelled one fails at the runtime where it is allowlisted', () => {
+    for (const pool of ['none', 'net', 'seed']) expect(expected('ipc', 'node-level', pool)).toBe('forbidden');
+    expect(expected('net', 'misspelled', 'none')).toBe('forbidden');
+    expect(expected('net', 'misspelled', 'net')).toBe('unsupported');
+  });
+
+  it('names nodes as kind does, with each worker\'s kubelet flags', () => {
+    const nodes = plannedNodes(plan);
+    const name = clusterName('admission-matrix');
+    expect(nodes.map((node) => node.name)).toEqual([`${name}-control-plane`, `${name}-worker`, `${name}-worker2`, `${name}-worker3`]);
+    expect(nodes[2]?.kubeletFlags).toContain('--allowed-unsafe-sysctls=net.*');
+  });
+});
+
+describe('buildPlan layouts', () => {
+  it('makes one cluster per pool with layout per-pool', () => {
+    const scenario = loadScenario('scenarios/default.yaml');
+    const plan = buildPlan({ ...scenario, spec: { ...scenario.spec, layout: 'per-pool' } }, images, 'default');
+    expect(plan.clusters.map((cluster) => cluster.pools.length)).toEqual([1, 1, 1]);
+    const web = plan.deployments.find((d) => d.workload === 'web');
+    expect(web?.cluster).toBe(clusterName('default', 'net'));
+    expect(web?.measured).toBe(true);
+  });
+});
+
+describe('measurement scheduling', () => {
+  it('alternates which variant goes first (A B, B A, ...)', () => {
+    expect(interleave(['a', 'b'], 0)).toEqual(['a', 'b']);
+    expect(interleave(['a', 'b'], 1)).toEqual(['b', 'a']);
+  });
+
+  it('scales load down but keeps it bounded', () => {
+    const spec = loadSpec({ workload: 'web', mode: 'burst', connections: 1500, duration: '30s', timeout: '10s' }, 'http://172.18.0.2:30000/', 0.2);
+    expect(spec).toMatchObject({ mode: 'burst', connections: 300, connectTimeoutMs: 10_000 });
+    const rate = loadSpec({ workload: 'web', mode: 'rate', rate: 400, duration: '10s' }, 'http://172.18.0.2:30000/', 0.5);
+    expect(rate).toMatchObject({ mode: 'rate', rate: 200, durationMs: 5_000 });
+  });
+
+  it('reads durations', () => {
+    expect(durationMs('500ms')).toBe(500);
+    expect(durationMs('20s')).toBe(20_000);
+    expect(durationMs('2m')).toBe(120_000);
+    expect(() => durationMs('soon')).toThrow(/not a duration/);
+  });
+});
