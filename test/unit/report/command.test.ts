@@ -1,0 +1,35 @@
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { registerReport } from '../../../harness/commands/report.js';
+import { FIXTURE_RUN_DIR } from '../results/fixture.js';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = undefined;
+});
+
+describe('sysctl-bench report', () => {
+  it('rebuilds every format from raw/results.jsonl, prints where, and exits with the results exit code', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'sysctl-bench-report-cmd-'));
+    const printed: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    const program = new Command().exitOverride();
+    registerReport(program);
+    await program.parseAsync(['node', 'sysctl-bench', 'report', FIXTURE_RUN_DIR, '--out', out]);
+
+    expect(process.exitCode).toBe(0);
+    for (const name of ['results.json', 'index.html', 'junit.xml', 'summary.md']) {
+      expect((await stat(join(out, name))).size).toBeGreaterThan(100);
+      expect(printed.join('')).toContain(`wrote ${join(out, name)}`);
+    }
+    expect(printed.join('')).toMatch(/net-backlog \(20241125-020000-net-backlog\): passed, exit 0/);
+    const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as { schemaVersion: number };
+    expect(results.schemaVersion).toBe(1);
+  });
+});
