@@ -104,26 +104,35 @@ function sumErrors(cases: readonly { errors: ErrnoCounts }[]): ErrnoCounts {
 }
 
 /**
- * Flat metrics: errno counts summed over the cases (einval, e2big, enospc, eagain), per-case
- * throughput (`msg_ops_per_s_<size>`, `sem_ops_per_s_<nsops>`), how many cases failed outright,
- * and for msg the messages each queue held (`msg_queue_messages_<size>`).
+ * Flat metrics, prefixed by the test so that msg and sem runs of one workload never mix:
+ * errno counts summed over the cases (`msg_einval`, `sem_e2big`, ...), how many cases failed
+ * outright (`msg_failed_cases`), and per case its throughput and errors, named by what varies
+ * (`msg_16384_ops_per_s`, `msg_16384_errors`, `sem_1000_e2big`). For msg, the messages each queue
+ * held (`msg_4096_queue_messages`): what kernel.msgmnb allows.
  */
 export function ipcMetrics(result: IpcResult): Record<string, number> {
+  const test = result.test;
   const errors = sumErrors(result.cases);
   const metrics: Record<string, number> = {
-    einval: errors.EINVAL,
-    e2big: errors.E2BIG,
-    enospc: errors.ENOSPC,
-    eagain: errors.EAGAIN,
-    failed_cases: result.cases.filter((c) => c.ops === 0).length,
+    [`${test}_einval`]: errors.EINVAL,
+    [`${test}_e2big`]: errors.E2BIG,
+    [`${test}_enospc`]: errors.ENOSPC,
+    [`${test}_eagain`]: errors.EAGAIN,
+    [`${test}_failed_cases`]: result.cases.filter((c) => c.ops === 0).length,
+  };
+  const perCase = (key: string, c: { ops_per_s: number; errors: ErrnoCounts }) => {
+    metrics[`${test}_${key}_ops_per_s`] = c.ops_per_s;
+    metrics[`${test}_${key}_errors`] = c.errors.EINVAL + c.errors.E2BIG + c.errors.ENOSPC + c.errors.other;
+    metrics[`${test}_${key}_einval`] = c.errors.EINVAL;
+    metrics[`${test}_${key}_e2big`] = c.errors.E2BIG;
   };
   if (result.test === 'msg') {
     for (const c of result.cases) {
-      metrics[`msg_ops_per_s_${c.size}`] = c.ops_per_s;
-      metrics[`msg_queue_messages_${c.size}`] = c.queue_fill.messages;
+      perCase(String(c.size), c);
+      metrics[`msg_${c.size}_queue_messages`] = c.queue_fill.messages;
     }
   } else {
-    for (const c of result.cases) metrics[`sem_ops_per_s_${c.nsops}`] = c.ops_per_s;
+    for (const c of result.cases) perCase(String(c.nsops), c);
     metrics.sem_sets_refused = result.sets.filter((s) => !s.ok).length;
   }
   return metrics;

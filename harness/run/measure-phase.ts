@@ -1,7 +1,8 @@
 import type { Kube } from '../kube/client.js';
 import { LoadDriver } from '../load/driver.js';
 import type { LoadSpec } from '../load/args.js';
-import { ipcMetrics, runIpcInPod } from '../measure/ipc.js';
+import { ipcMetrics } from '../load/ipc.js';
+import { runIpcInPod } from '../measure/ipc.js';
 import type { PlannedDeployment } from '../plan/plan.js';
 import type { Scenario } from '../scenario/schema.js';
 import { namespace } from '../workloads/spec.js';
@@ -118,9 +119,9 @@ export async function measureIpc(context: RunContext, kube: Kube, entry: IpcEntr
   for (let repetition = 0; repetition < total; repetition += 1) {
     const warmup = repetition < options.warmup;
     for (const deployment of interleave(deployments, repetition)) {
-      const report = await runIpcInPod(kube, pods.get(deployment.variant) ?? '', {
-        test: entry.test, sizes: entry.sizes, semopsPerCall: entry.semopsPerCall, seconds,
-      });
+      const report = await runIpcInPod(kube, pods.get(deployment.variant) ?? '', entry.test === 'msg'
+        ? { test: 'msg', sizes: entry.sizes ?? [], seconds }
+        : { test: 'sem', nsops: entry.semopsPerCall ?? [], seconds });
       const metrics = ipcMetrics(report);
       await context.record({
         type: 'measurement', workload: deployment.workload, variant: deployment.variant, repetition, warmup, kind: 'ipc',

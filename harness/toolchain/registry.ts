@@ -2,12 +2,13 @@ import type { Artefact } from './artefact.js';
 import { engineArtefact, privilegedArtefact } from './artefacts/engine.js';
 import { goArtefact } from './artefacts/go.js';
 import { kindArtefact } from './artefacts/kind.js';
+import { workloadImageArtefacts } from './artefacts/workload-images.js';
 
 /**
  * Every artefact, in an order where each comes after what it depends on. Other modules append
  * theirs here (node image, workload images, load generator) so that doctor sees one list.
  */
-export const artefacts: Artefact[] = [engineArtefact, privilegedArtefact, goArtefact, kindArtefact];
+export const artefacts: Artefact[] = [engineArtefact, privilegedArtefact, goArtefact, kindArtefact, ...workloadImageArtefacts];
 
 export function artefactById(id: string): Artefact | undefined {
   return artefacts.find((artefact) => artefact.id === id);

@@ -96,6 +96,6 @@ describe('ipc-bench: semaphores', () => {
       expect(c.ops).toBeGreaterThan(0);
       expect(c.errors.E2BIG).toBe(0);
     }
-    expect(ipcMetrics(result).e2big).toBe(0);
+    expect(ipcMetrics(result).sem_e2big).toBe(0);
   });
 });

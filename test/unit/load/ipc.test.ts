@@ -10,11 +10,14 @@ describe('ipc-bench output', () => {
     expect(result.test).toBe('msg');
     expect(result.limits['kernel.msgmax']).toBe(8192);
     const metrics = ipcMetrics(result);
-    expect(metrics.einval).toBeGreaterThan(0);
-    expect(metrics.failed_cases).toBe(1);
-    expect(metrics.msg_ops_per_s_4096).toBeGreaterThan(0);
-    expect(metrics.msg_ops_per_s_16384).toBe(0);
-    expect(metrics.msg_queue_messages_4096).toBe(4); // kernel.msgmnb 16384 / 4096
+    expect(metrics.msg_einval).toBeGreaterThan(0);
+    expect(metrics.msg_failed_cases).toBe(1);
+    expect(metrics.msg_16384_einval).toBeGreaterThan(0);
+    expect(metrics.msg_16384_errors).toBe(metrics.msg_16384_einval);
+    expect(metrics.msg_4096_errors).toBe(0);
+    expect(metrics.msg_4096_ops_per_s).toBeGreaterThan(0);
+    expect(metrics.msg_16384_ops_per_s).toBe(0);
+    expect(metrics.msg_4096_queue_messages).toBe(4); // kernel.msgmnb 16384 / 4096
   });
 
   it('reads the sem test under default limits: 1000 operations fail with E2BIG', () => {
@@ -23,10 +26,13 @@ describe('ipc-bench output', () => {
     if (result.test !== 'sem') return;
     expect(result.limits.semopm).toBe(500);
     const metrics = ipcMetrics(result);
-    expect(metrics.e2big).toBeGreaterThan(0);
-    expect(metrics.einval).toBe(0);
-    expect(metrics.sem_ops_per_s_100).toBeGreaterThan(0);
-    expect(metrics.sem_ops_per_s_1000).toBe(0);
+    expect(metrics.sem_e2big).toBeGreaterThan(0);
+    expect(metrics.sem_einval).toBe(0);
+    expect(metrics.sem_1000_e2big).toBeGreaterThan(0);
+    expect(metrics.sem_1000_errors).toBeGreaterThan(0);
+    expect(metrics.sem_100_errors).toBe(0);
+    expect(metrics.sem_100_ops_per_s).toBeGreaterThan(0);
+    expect(metrics.sem_1000_ops_per_s).toBe(0);
     expect(metrics.sem_sets_refused).toBe(1); // SEMMSL + 1
   });
 
