@@ -87,8 +87,11 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
     process.off('SIGTERM', onSignal);
   }
   await context.record({ type: 'run-finished', finishedAt: new Date().toISOString(), status, ...(reason ? { reason } : {}) });
+  // The report phase times itself into the raw results, so the reports are written twice: the
+  // second pass (a fraction of a second) carries the first one's timing.
+  await context.phase('report', () => writeReports(runDir, { history: options.history }));
   await context.raw.close();
-  const results = await context.phase('report', () => writeReports(runDir, { history: options.history }));
+  const results = await writeReports(runDir, { history: options.history });
   return { runDir, results, exitCode: results.outcome.exitCode };
 }
 

@@ -1,0 +1,157 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { listClusters } from '../../harness/cluster/kind-cluster.js';
+import type { Results } from '../../harness/results/results.js';
+import { runScenario } from '../../harness/run/pipeline.js';
+import { run } from '../../harness/toolchain/exec.js';
+
+/**
+ * Every shipped scenario, end to end on real kind clusters, at reduced size (fewer connections,
+ * shorter runs, two repetitions): what must hold is the direction and the proofs, not the figures.
+ */
+const reportsDir = join(process.cwd(), 'reports', 'e2e');
+const lines: string[] = [];
+
+async function runSmall(scenario: string, overrides: { repetitions?: number; scale?: number } = {}): Promise<Results> {
+  const outcome = await runScenario({
+    scenarioFile: `scenarios/${scenario}.yaml`,
+    reportsDir,
+    keep: false,
+    scale: overrides.scale ?? 0.3,
+    repetitions: overrides.repetitions ?? 2,
+    warmup: 0,
+    say: (line) => lines.push(line),
+  });
+  const results = JSON.parse(readFileSync(join(outcome.runDir, 'results.json'), 'utf8')) as Results;
+  expect(results.outcome.exitCode, `${scenario}: ${results.outcome.reason}\n${lines.slice(-30).join('\n')}`).not.toBe(2);
+  return results;
+}
+
+function median(results: Results, workload: string, metric: string) {
+  const comparison = results.performance.find((entry) => entry.workload === workload)?.comparisons.find((entry) => entry.metric === metric);
+  if (!comparison) throw new Error(`no comparison of ${metric} for ${workload}`);
+  return { baseline: comparison.baseline.median, tuned: comparison.tuned.median };
+}
+
+function expectAdmissionAsPredicted(results: Results) {
+  const mismatches = results.admission.cases.filter((entry) => !entry.match)
+    .map((entry) => `${entry.workload}/${entry.variant} on ${entry.pool}: predicted ${entry.predicted.outcome}, observed ${entry.observed.outcome} ${entry.observed.message ?? ''}`);
+  expect(mismatches).toEqual([]);
+  expect(results.admission.total).toBeGreaterThan(0);
+}
+
+function expectProofsPassed(results: Results) {
+  const failed = results.isolation.filter((proof) => !proof.passed).map((proof) => `${proof.check} ${proof.sysctl}: ${proof.detail}`);
+  expect(failed).toEqual([]);
+}
+
+async function expectNothingLeft() {
+  expect((await listClusters()).filter((name) => name.startsWith('sb-'))).toEqual([]);
+  const containers = await run('docker', ['ps', '-a', '--filter', 'label=io.sysctl-bench.run', '--format', '{{.Names}}']);
+  expect(containers.stdout.trim()).toBe('');
+}
+
+describe('shipped scenarios on kind', () => {
+  it('net-backlog: a longer accept queue cuts connect-time tail and errors under a burst', async () => {
+    const results = await runSmall('net-backlog', { repetitions: 3 });
+    expectAdmissionAsPredicted(results);
+    expectProofsPassed(results);
+    const p99 = median(results, 'web', 'connect_p99_ms');
+    expect(p99.tuned).toBeLessThan(p99.baseline);
+    const errors = median(results, 'web', 'errors');
+    expect(errors.tuned).toBeLessThanOrEqual(errors.baseline);
+    await expectNothingLeft();
+  });
+
+  it('port-range: a narrow client port range runs out of ports under a steady rate; a wide one does not', async () => {
+    const results = await runSmall('port-range', { scale: 0.5 });
+    expectAdmissionAsPredicted(results);
+    const exhausted = median(results, 'web', 'port_exhaustion');
+    expect(exhausted.baseline).toBeGreaterThan(0);
+    expect(exhausted.tuned).toBe(0);
+    await expectNothingLeft();
+  });
+
+  it('ipc-msg: messages above kernel.msgmax fail with EINVAL by default and pass when tuned', async () => {
+    const results = await runSmall('ipc-msg');
+    expectAdmissionAsPredicted(results);
+    expectProofsPassed(results);
+    expect(median(results, 'queue', 'msg_16384_einval').baseline).toBeGreaterThan(0);
+    expect(median(results, 'queue', 'msg_16384_errors').tuned).toBe(0);
+    expect(median(results, 'queue', 'msg_4096_errors')).toEqual({ baseline: 0, tuned: 0 });
+    await expectNothingLeft();
+  });
+
+  it('ipc-sem: semop batches above SEMOPM fail with E2BIG by default and pass when tuned (DaemonSet)', async () => {
+    const results = await runSmall('ipc-sem');
+    expectAdmissionAsPredicted(results);
+    expectProofsPassed(results);
+    expect(median(results, 'sem', 'sem_1000_e2big').baseline).toBeGreaterThan(0);
+    expect(median(results, 'sem', 'sem_1000_errors').tuned).toBe(0);
+    await expectNothingLeft();
+  });
+
+  it('admission-matrix: every observed admission equals the prediction; runbook and illegal allowlist replayed', async () => {
+    const results = await runSmall('admission-matrix');
+    expectAdmissionAsPredicted(results);
+    const outcomes = new Set(results.admission.cases.map((entry) => entry.observed.outcome));
+    expect([...outcomes].sort()).toEqual(['admitted', 'forbidden', 'unsupported']);
+    const forbidden = results.admission.cases.find((entry) => entry.observed.outcome === 'forbidden');
+    expect(forbidden?.observed.reason).toBe('SysctlForbidden');
+    expect(forbidden?.observed.message).toMatch(/forbidden sysctl: ".+" not allowlisted/);
+    expectProofsPassed(results);
+    expect(results.isolation.map((proof) => proof.check).sort()).toEqual(['illegal-allowlist', 'runbook-replay']);
+    await expectNothingLeft();
+  });
+
+  let killedRunDir: string | undefined;
+
+  it('a run killed with SIGKILL during load keeps its finished measurements', async () => {
+    const killedReports = join(reportsDir, 'killed');
+    const child = spawn('bin/sysctl-bench', ['run', 'scenarios/net-backlog.yaml', '--scale', '0.3', '--repetitions', '5', '--warmup', '0', '--reports', killedReports],
+      { detached: true, stdio: 'ignore' });
+    const deadline = Date.now() + 20 * 60_000;
+    let measured = 0;
+    while (Date.now() < deadline && measured === 0) {
+      await sleep(5_000);
+      killedRunDir = existsSync(killedReports) ? readdirSync(killedReports).map((name) => join(killedReports, name))[0] : undefined;
+      const raw = killedRunDir ? join(killedRunDir, 'raw', 'results.jsonl') : undefined;
+      measured = raw && existsSync(raw) ? readFileSync(raw, 'utf8').split('\n').filter((line) => line.includes('"type":"measurement"')).length : 0;
+    }
+    expect(measured, 'the run never reached its load phase').toBeGreaterThan(0);
+    process.kill(-(child.pid ?? 0), 'SIGKILL');
+    await sleep(2_000);
+    expect(await listClusters()).toContain('sb-net-backlog');
+  });
+
+  it('host-leak (the run after the killed one): removes its leftovers; namespaced values stay in their pods, node-level ones are shared, the host is untouched', async () => {
+    const results = await runSmall('host-leak');
+    expect(results.phases.map((phase) => phase.name)).toContain('leftovers');
+    expect(await listClusters()).not.toContain('sb-net-backlog');
+    const rebuilt = await run('bin/sysctl-bench', ['report', killedRunDir ?? ''], { allowFailure: true });
+    const killed = JSON.parse(readFileSync(join(killedRunDir ?? '', 'results.json'), 'utf8')) as Results;
+    expect(killed.run.status, rebuilt.stdout + rebuilt.stderr).toBe('unfinished');
+    expect(killed.performance.flatMap((entry) => entry.variants).some((variant) => variant.repetitions > 0)).toBe(true);
+    expectAdmissionAsPredicted(results);
+    expectProofsPassed(results);
+    expect(new Set(results.isolation.map((proof) => proof.check))).toEqual(new Set([
+      'namespaced-differs', 'host-change-not-leaked', 'pod-change-contained', 'node-level-shared', 'host-proc-unchanged',
+    ]));
+    await expectNothingLeft();
+  });
+
+  it('default: the whole suite in one cluster, reports written', async () => {
+    const results = await runSmall('default');
+    expectAdmissionAsPredicted(results);
+    expectProofsPassed(results);
+    expect(median(results, 'web', 'connect_p99_ms').tuned).toBeLessThan(median(results, 'web', 'connect_p99_ms').baseline);
+    expect(median(results, 'ipc', 'msg_16384_errors').tuned).toBe(0);
+    expect(median(results, 'ipc', 'sem_1000_errors').tuned).toBe(0);
+    const phases = results.phases.map((phase) => phase.name);
+    for (const phase of ['toolchain', 'cluster-create', 'image-load', 'deploy', 'load', 'probes', 'procedures']) expect(phases).toContain(phase);
+    await expectNothingLeft();
+  });
+});
