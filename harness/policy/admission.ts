@@ -75,8 +75,7 @@ export function predictAdmission(
   pod: PodSettings = {},
 ): AdmissionPrediction {
   const version = requireVersion(node.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
-  const safe = safeSysctlsFor(version, node.kernelVersion);
-  const { allowlist, errors: allowlistErrors } = buildAllowlist([...safe, ...node.allowedUnsafeSysctls]);
+  const { allowlist, errors: allowlistErrors } = kubeletAllowlistFor(version, node);
   const specPath = pod.object?.podSpecPath ?? 'spec';
   const seen = new Set<string>();
 
@@ -84,9 +83,10 @@ export function predictAdmission(
     const fieldPath = `${specPath}.securityContext.sysctls[${index}].name`;
     const duplicate = seen.has(sysctl.name);
     seen.add(sysctl.name);
-    const apiError = apiServerError(sysctl.name, fieldPath, duplicate, version, pod);
+    const validName = sysctl.name !== '' && isValidSysctlName(sysctl.name, version);
+    const apiError = apiServerError(sysctl.name, validName, fieldPath, duplicate, version, pod);
     const dotName = toDotSeparated(sysctl.name);
-    const sysctlClass = classify(sysctl.name, version, node.kernelVersion);
+    const sysctlClass = validName ? classifyValid(dotName, version, node.kernelVersion) : 'invalid';
     if (apiError) return { ...sysctl, class: sysctlClass, verdict: 'invalid', rejectedBy: 'api-server', ...apiError };
 
     const match = matchAllowlist(allowlist, dotName, pod);
@@ -123,22 +123,42 @@ export function predictAdmission(
   return { ...overallOutcome(verdicts, pod), sysctls: verdicts, allowlistErrors };
 }
 
+const allowlistCache = new Map<string, ReturnType<typeof buildAllowlist>>();
+
+/**
+ * The kubelet builds its allowlist once at start-up; validating many pods against one node should
+ * too. Cached by everything the list depends on (bounded: a run uses a handful of node settings).
+ */
+function kubeletAllowlistFor(version: MinorVersion, node: NodeSettings): ReturnType<typeof buildAllowlist> {
+  const key = `${version.major}.${version.minor}|${node.kernelVersion ?? ''}|${node.allowedUnsafeSysctls.join('\u0000')}`;
+  let built = allowlistCache.get(key);
+  if (!built) {
+    if (allowlistCache.size > 256) allowlistCache.clear();
+    built = buildAllowlist([...safeSysctlsFor(version, node.kernelVersion), ...node.allowedUnsafeSysctls]);
+    allowlistCache.set(key, built);
+  }
+  return { allowlist: built.allowlist, errors: [...built.errors] };
+}
+
 /** A sysctl's class for a Kubernetes version and (optionally) a node kernel. */
 export function classify(name: string, version: MinorVersion, kernelVersion?: string): SysctlClass {
   if (name === '' || !isValidSysctlName(name, version)) return 'invalid';
-  const dotName = toDotSeparated(name);
+  return classifyValid(toDotSeparated(name), version, kernelVersion);
+}
+
+function classifyValid(dotName: string, version: MinorVersion, kernelVersion?: string): SysctlClass {
   const safe = safeSysctlEntry(dotName);
   if (safe && isSafeOn(safe, version, kernelVersion)) return 'safe';
   return namespacedBy(dotName) ? 'unsafe' : 'node-level';
 }
 
 function apiServerError(
-  name: string, fieldPath: string, duplicate: boolean, version: MinorVersion, pod: PodSettings,
+  name: string, validName: boolean, fieldPath: string, duplicate: boolean, version: MinorVersion, pod: PodSettings,
 ): { reason: string; message: string; fix: string } | undefined {
   if (name === '') {
     return { reason: 'FieldValueRequired', message: `${fieldPath}: Required value`, fix: 'give every sysctl entry a name' };
   }
-  if (!isValidSysctlName(name, version)) {
+  if (!validName) {
     return {
       reason: 'FieldValueInvalid',
       message: `${fieldPath}: Invalid value: ${goQuote(name)}: must have at most ${SYSCTL_MAX_LENGTH} characters and match regex ${nameRegexTextFor(version)}`,

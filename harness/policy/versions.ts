@@ -15,10 +15,17 @@ const VERSION_PATTERN = /^v?(\d+)\.(\d+)(?:\.\d+)?$/;
 
 /** Parses "1.34", "v1.34" or "1.34.2"; returns undefined when the text is not a version. */
 export function parseMinorVersion(text: string): MinorVersion | undefined {
+  const cached = parsedVersions.get(text);
+  if (cached) return cached;
   const match = VERSION_PATTERN.exec(text.trim());
   if (!match) return undefined;
-  return { major: Number(match[1]), minor: Number(match[2]) };
+  const version = Object.freeze({ major: Number(match[1]), minor: Number(match[2]) });
+  if (parsedVersions.size < 1024) parsedVersions.set(text, version);
+  return version;
 }
+
+// Versions are parsed for every pod validated; a handful of distinct strings exist.
+const parsedVersions = new Map<string, MinorVersion>();
 
 export function compareMinor(a: MinorVersion, b: MinorVersion): number {
   return a.major !== b.major ? a.major - b.major : a.minor - b.minor;
