@@ -5,6 +5,7 @@ import { registerValidate } from './commands/validate.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerRun } from './commands/run.js';
 import { registerReport } from './commands/report.js';
+import { registerPlan } from './commands/plan.js';
 
 const program = new Command()
   .name('sysctl-bench')
@@ -14,6 +15,7 @@ const program = new Command()
 
 registerValidate(program);
 registerDoctor(program);
+registerPlan(program);
 registerRun(program);
 registerReport(program);
 

@@ -73,3 +73,16 @@ describe('measurement scheduling', () => {
     expect(() => durationMs('soon')).toThrow(/not a duration/);
   });
 });
+
+describe('kind-configs/', () => {
+  it('holds the configs the shipped scenarios generate (regenerate: bin/sysctl-bench plan <scenario> --kind-config kind-configs)', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { kindConfigFiles } = await import('../../../harness/commands/plan.js');
+    for (const file of readdirSync('scenarios').filter((name) => name.endsWith('.yaml'))) {
+      const scenario = loadScenario(`scenarios/${file}`);
+      for (const [name, text] of Object.entries(kindConfigFiles(buildPlan(scenario, images, scenario.metadata.name)))) {
+        expect(readFileSync(`kind-configs/${name}`, 'utf8'), name).toBe(text);
+      }
+    }
+  });
+});
