@@ -1,5 +1,6 @@
 import { formatNumber, formatP, formatPercent, formatSysctls, formatWithUnit } from '../results/format.js';
 import type { Results } from '../results/results.js';
+import { describeThreshold } from '../results/expectations.js';
 import type { Trend } from './history.js';
 
 /** Escapes text for a GitHub-flavoured Markdown table cell (pipes, newlines, HTML). */
@@ -66,7 +67,7 @@ export function renderSummaryMarkdown(results: Results, trends?: Trend[]): strin
   }
   if (results.thresholds.length) {
     lines.push('', '### Thresholds', '', mdTable(['Threshold', 'Actual', 'Result'], results.thresholds.map((t) => [
-      `${t.workload} [${t.variant}] ${t.metric}${t.max !== undefined ? ` ≤ ${formatNumber(t.max)}` : ''}${t.min !== undefined ? ` ≥ ${formatNumber(t.min)}` : ''}${t.mustImprove ? ' improves' : ''}`,
+      describeThreshold(t, t.evaluatedVariant),
       t.actual === null ? '—' : formatNumber(t.actual),
       t.passed ? '✅' : '❌',
     ])));

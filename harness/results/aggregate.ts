@@ -1,6 +1,7 @@
 import type { CompareOptions } from '../stats/compare.js';
 import { admissionExpectations, evaluateThresholds, isolationExpectations, thresholdExpectations } from './expectations.js';
 import { summarizePerformance } from './performance.js';
+import { baselinesFromScenario } from './thresholds.js';
 import { recommend } from './recommendation.js';
 import { RESULTS_SCHEMA_VERSION, type Expectation, type Outcome, type Problem, type Results, type RunSummary, type Threshold } from './results.js';
 import type { AdmissionRecord, IsolationRecord, MeasurementRecord, PhaseRecord, RawRecord, RunFinished, RunStarted } from './raw.js';
@@ -27,7 +28,7 @@ export function aggregate(records: readonly RawRecord[], thresholds: readonly Th
     : []);
 
   const cases = admissions.map(({ type: _, ...a }) => a);
-  const performance = summarizePerformance(measurements, admissions, options);
+  const performance = summarizePerformance(measurements, admissions, options, baselinesFromScenario(started?.scenario.definition));
   const thresholdResults = evaluateThresholds(thresholds, performance);
   const expectations: Expectation[] = [
     ...admissionExpectations(cases),
@@ -104,7 +105,8 @@ function cannotRunReason(
   const cause = lastError
     ? `${lastError.phase ? `${lastError.phase}: ` : ''}${lastError.message}`
     : failedPhase ? `phase ${failedPhase.name} failed${failedPhase.detail ? `: ${failedPhase.detail}` : ''}` : null;
-  if (!started) return 'the raw results hold no run-started record';
+  // The pipeline records run-started after its first phases: a run can die before writing it.
+  if (!started) return `the raw results hold no run-started record${cause ? `; ${cause}` : ''}`;
   if (!finished) {
     const last = phases.at(-1);
     return `the run did not finish (no run-finished record${last ? `; last recorded phase: ${last.name}` : ''})${cause ? `; ${cause}` : ''}`;

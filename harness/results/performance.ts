@@ -13,9 +13,11 @@ export function summarizePerformance(
   measurements: readonly MeasurementRecord[],
   admissions: readonly AdmissionRecord[],
   options: CompareOptions = {},
+  /** Baseline variant per workload, from the scenario (its first variant). */
+  baselines: ReadonlyMap<string, string> = new Map(),
 ): WorkloadPerformance[] {
   const byWorkload = groupBy(measurements, (m) => m.workload);
-  return [...byWorkload].map(([workload, records]) => summarizeWorkload(workload, records, admissions, options));
+  return [...byWorkload].map(([workload, records]) => summarizeWorkload(workload, records, admissions, options, baselines.get(workload)));
 }
 
 function summarizeWorkload(
@@ -23,10 +25,11 @@ function summarizeWorkload(
   records: MeasurementRecord[],
   admissions: readonly AdmissionRecord[],
   options: CompareOptions,
+  declaredBaseline: string | undefined,
 ): WorkloadPerformance {
   const byVariant = groupBy(records, (m) => m.variant);
   const sysctlsOf = (variant: string) => sysctlsOfVariant(admissions, workload, variant);
-  const baselineVariant = pickBaseline([...byVariant.keys()], sysctlsOf);
+  const baselineVariant = declaredBaseline && byVariant.has(declaredBaseline) ? declaredBaseline : pickBaseline([...byVariant.keys()], sysctlsOf);
   const measured = new Map([...byVariant].map(([variant, list]) => [
     variant,
     list.filter((m) => !m.warmup).sort((a, b) => a.repetition - b.repetition),
@@ -69,7 +72,7 @@ function summarizeWorkload(
   };
 }
 
-/** `baseline` by name; else the variant that sets no sysctls; else the first one recorded. */
+/** Without a scenario to say: `baseline` by name; else the variant that sets no sysctls; else the first recorded. */
 function pickBaseline(variants: string[], sysctlsOf: (variant: string) => Record<string, string>): string {
   if (variants.includes('baseline')) return 'baseline';
   return variants.find((v) => Object.keys(sysctlsOf(v)).length === 0) ?? variants[0] ?? 'baseline';

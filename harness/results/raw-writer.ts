@@ -5,6 +5,8 @@ import { RAW_RESULTS_FILE, RawRecordSchema, type RawRecord } from './raw.js';
 /**
  * Appends raw records to `<runDir>/raw/results.jsonl`, one line each, flushed to disk before
  * `append` resolves: a run killed at any moment keeps every record that was acknowledged.
+ * An append after `close` reopens the file: the log is append-only, and a record written late
+ * (the report phase's own timing, say) is worth more than an error.
  */
 export class RawResultsWriter {
   readonly path: string;
@@ -29,10 +31,9 @@ export class RawResultsWriter {
     const parsed = RawRecordSchema.parse(record);
     const line = `${JSON.stringify(parsed)}\n`;
     const next = this.#queue.then(async () => {
-      const handle = this.#handle;
-      if (!handle) throw new Error(`RawResultsWriter for ${this.path} is closed`);
-      await handle.write(line);
-      await handle.sync();
+      this.#handle ??= await open(this.path, 'a');
+      await this.#handle.write(line);
+      await this.#handle.sync();
     });
     // A failed append must not poison the ones after it; the caller still sees its own failure.
     this.#queue = next.catch(() => undefined);

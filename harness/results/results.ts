@@ -115,20 +115,24 @@ export interface WorkloadPerformance {
 
 export type IsolationProof = Omit<IsolationRecord, 'type'>;
 
-/** A limit the scenario puts on a metric; evaluated on the median of the measured repetitions. */
+/**
+ * What the scenario expects of a metric: a verdict against the baseline (`expect`), and/or limits on
+ * the median of the measured repetitions (`max`, `min`).
+ */
 export interface Threshold {
   workload: string;
   metric: string;
-  /** Which variant the limit applies to; `tuned` unless the scenario says otherwise. */
-  variant: string;
+  /** The variant compared with the baseline; the workload's last variant when absent. */
+  variant?: string;
+  expect?: 'improved' | 'not-regressed' | 'regressed';
   max?: number;
   min?: number;
-  /** The comparison with the baseline must say `improved`. */
-  mustImprove?: boolean;
 }
 
 export interface ThresholdResult extends Threshold {
   id: string;
+  /** The variant the threshold was evaluated on, once resolved. */
+  evaluatedVariant: string | null;
   actual: number | null;
   verdict: string | null;
   passed: boolean;

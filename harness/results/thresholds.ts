@@ -2,17 +2,22 @@ import { z } from 'zod';
 import type { Threshold } from './results.js';
 
 /**
- * Thresholds live in the scenario. Two spellings are read, so that a scenario can keep them next
- * to the workload they concern or in one list:
+ * Thresholds live in the scenario, in `spec.thresholds` (the scenario schema's shape):
  *
- *   thresholds: [{ workload: net-backlog, metric: connect_p99_ms, max: 1500 }]
- *   workloads: [{ name: net-backlog, thresholds: { connect_p99_ms: { max: 1500, mustImprove: true } } }]
+ *   thresholds:
+ *     - { workload: web, metric: connect_p99_ms, expect: improved }       # variant: the last one
+ *     - { workload: web, metric: errors, variant: tuned, expect: not-regressed }
  *
- * Anything else is ignored with a warning: the scenario was validated before the run, and a report
- * must still be produced from whatever was recorded.
+ * Two extensions are read as well, for scenarios that want absolute limits: `max` / `min` on the
+ * median of the measured repetitions, and a per-workload map `workloads[].thresholds:
+ * { <metric>: { max, min, expect } }`. Entries that fit neither are ignored with a warning: the
+ * scenario was validated before the run, and a report must still come out of whatever was recorded.
  */
+const ExpectSchema = z.enum(['improved', 'not-regressed', 'regressed']);
+
 const LimitSchema = z.object({
   variant: z.string().optional(),
+  expect: ExpectSchema.optional(),
   max: z.number().optional(),
   min: z.number().optional(),
   mustImprove: z.boolean().optional(),
@@ -36,43 +41,84 @@ export interface ThresholdsRead {
 export function thresholdsFromScenario(definition: unknown): ThresholdsRead {
   const thresholds: Threshold[] = [];
   const warnings: string[] = [];
-  if (typeof definition !== 'object' || definition === null) return { thresholds, warnings };
-  const scenario = definition as { thresholds?: unknown; workloads?: unknown };
-
-  if (Array.isArray(scenario.thresholds)) {
-    scenario.thresholds.forEach((entry, index) => {
-      const parsed = ListedThresholdSchema.safeParse(entry);
-      if (parsed.success) thresholds.push(normalize(parsed.data));
-      else warnings.push(`scenario thresholds[${index}] ignored: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-    });
-  }
-
-  if (Array.isArray(scenario.workloads)) {
-    scenario.workloads.forEach((entry, index) => {
-      const parsed = WorkloadWithThresholdsSchema.safeParse(entry);
-      if (!parsed.success) {
-        if (typeof entry === 'object' && entry !== null && 'thresholds' in entry) {
-          warnings.push(`scenario workloads[${index}].thresholds ignored: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-        }
-        return;
-      }
-      const { name, thresholds: limits } = parsed.data;
-      if (!limits) return;
-      const entries = Array.isArray(limits) ? limits.map((l) => [l.metric, l] as const) : Object.entries(limits);
-      for (const [metric, limit] of entries) thresholds.push(normalize({ ...limit, workload: name, metric }));
-    });
+  if (!isObject(definition)) return { thresholds, warnings };
+  // The validated scenario keeps everything under `spec`; older or hand-made definitions may not.
+  for (const [where, holder] of [['spec.', definition.spec], ['', definition]] as const) {
+    if (!isObject(holder)) continue;
+    readList(holder.thresholds, `${where}thresholds`, thresholds, warnings);
+    readPerWorkload(holder.workloads, `${where}workloads`, thresholds, warnings);
   }
   return { thresholds, warnings };
 }
 
+function readList(list: unknown, where: string, out: Threshold[], warnings: string[]): void {
+  if (!Array.isArray(list)) return;
+  list.forEach((entry, index) => {
+    const parsed = ListedThresholdSchema.safeParse(entry);
+    if (parsed.success) out.push(normalize(parsed.data));
+    else warnings.push(`scenario ${where}[${index}] ignored: ${describeIssue(parsed.error)}`);
+  });
+}
+
+function readPerWorkload(workloads: unknown, where: string, out: Threshold[], warnings: string[]): void {
+  if (!Array.isArray(workloads)) return;
+  workloads.forEach((entry, index) => {
+    if (!isObject(entry) || !('thresholds' in entry)) return;
+    const parsed = WorkloadWithThresholdsSchema.safeParse(entry);
+    if (!parsed.success) {
+      warnings.push(`scenario ${where}[${index}].thresholds ignored: ${describeIssue(parsed.error)}`);
+      return;
+    }
+    const { name, thresholds: limits } = parsed.data;
+    if (!limits) return;
+    const entries = Array.isArray(limits) ? limits.map((l) => [l.metric, l] as const) : Object.entries(limits);
+    for (const [metric, limit] of entries) out.push(normalize({ ...limit, workload: name, metric }));
+  });
+}
+
 function normalize(raw: z.infer<typeof ListedThresholdSchema>): Threshold {
-  const threshold: Threshold = { workload: raw.workload, metric: raw.metric, variant: raw.variant ?? 'tuned' };
+  const threshold: Threshold = { workload: raw.workload, metric: raw.metric };
+  if (raw.variant !== undefined) threshold.variant = raw.variant;
+  const expect = raw.expect ?? (raw.mustImprove ? 'improved' : undefined);
+  if (expect !== undefined) threshold.expect = expect;
   if (raw.max !== undefined) threshold.max = raw.max;
   if (raw.min !== undefined) threshold.min = raw.min;
-  if (raw.mustImprove !== undefined) threshold.mustImprove = raw.mustImprove;
   return threshold;
 }
 
-export function thresholdId(threshold: Threshold): string {
-  return `threshold/${threshold.workload}/${threshold.variant}/${threshold.metric}`;
+/**
+ * The baseline variant of each workload as the scenario defines it: the first of its variants, or
+ * the first client variant when the load compares the load generator's own sysctls.
+ */
+export function baselinesFromScenario(definition: unknown): Map<string, string> {
+  const baselines = new Map<string, string>();
+  const spec = isObject(definition) && isObject(definition.spec) ? definition.spec : definition;
+  if (!isObject(spec)) return baselines;
+  for (const workload of Array.isArray(spec.workloads) ? spec.workloads : []) {
+    const first = isObject(workload) && Array.isArray(workload.variants) ? workload.variants[0] : undefined;
+    if (isObject(workload) && typeof workload.name === 'string' && isObject(first) && typeof first.name === 'string') {
+      baselines.set(workload.name, first.name);
+    }
+  }
+  for (const load of Array.isArray(spec.load) ? spec.load : []) {
+    const first = isObject(load) && Array.isArray(load.clientVariants) ? load.clientVariants[0] : undefined;
+    if (isObject(load) && typeof load.workload === 'string' && isObject(first) && typeof first.name === 'string') {
+      baselines.set(load.workload, first.name);
+    }
+  }
+  return baselines;
+}
+
+export function thresholdId(threshold: Threshold, variant: string | undefined): string {
+  return `threshold/${threshold.workload}/${variant ?? threshold.variant ?? 'last'}/${threshold.metric}`;
+}
+
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid';
+  return issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,6 +1,7 @@
 import { formatDuration, formatNumber, formatP, formatPercent, formatSysctls, formatWithUnit } from '../../results/format.js';
 import type { AdmissionCase, Results, WorkloadPerformance } from '../../results/results.js';
 import type { Trend } from '../history.js';
+import type { Verdict } from '../../stats/compare.js';
 import { distributionChart, medianChart, seriesChart, trendChart, type ChartSpec } from './charts.js';
 import { badge, chartFigure, code, passFail, table, verdictBadge } from './components.js';
 import { html, type Html } from './escape.js';
@@ -180,9 +181,9 @@ export function thresholdSection(results: Results): Html {
 <h2 id="thresholds-h">Thresholds</h2>
 ${results.thresholds.length ? table('Scenario thresholds, on the median of measured repetitions', [{ label: 'Threshold' }, { label: 'Actual median', numeric: true }, { label: 'Verdict' }, { label: 'Detail' }, { label: 'Result' }],
     results.thresholds.map((t) => [
-      html`${t.workload} <span class="muted">[${t.variant}]</span> ${code(t.metric)}${t.max !== undefined ? ` ≤ ${formatNumber(t.max)}` : ''}${t.min !== undefined ? ` ≥ ${formatNumber(t.min)}` : ''}${t.mustImprove ? ', must improve' : ''}`,
+      html`${t.workload} <span class="muted">[${t.evaluatedVariant ?? t.variant ?? 'last variant'}]</span> ${code(t.metric)}<div class="muted small">${[t.expect ? `expect ${t.expect.replace('-', ' ')}` : '', t.max !== undefined ? `median ≤ ${formatNumber(t.max)}` : '', t.min !== undefined ? `median ≥ ${formatNumber(t.min)}` : ''].filter(Boolean).join(', ')}</div>`,
       t.actual === null ? '—' : formatNumber(t.actual),
-      t.verdict ? verdictBadge(t.verdict as 'improved') : html`<span class="muted">—</span>`,
+      t.verdict ? verdictBadge(t.verdict as Verdict) : html`<span class="muted">—</span>`,
       t.detail,
       passFail(t.passed),
     ]), { rowClass: (i) => (results.thresholds[i]?.passed ? '' : 'fail') }) : html`<p class="muted">The scenario sets no thresholds.</p>`}

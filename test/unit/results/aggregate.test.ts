@@ -48,7 +48,7 @@ describe('aggregate on the recorded net-backlog fixture', () => {
     const byCategory = (c: string) => results.expectations.filter((e) => e.category === c).length;
     expect(byCategory('admission')).toBe(results.admission.total);
     expect(byCategory('isolation')).toBe(results.isolation.length);
-    expect(byCategory('threshold')).toBe(3);
+    expect(byCategory('threshold')).toBe(4);
     const forbidden = results.admission.cases.find((c) => c.pool === 'default' && c.workload === 'net-backlog');
     expect(forbidden?.observed).toMatchObject({ outcome: 'forbidden', reason: 'SysctlForbidden' });
     expect(forbidden?.observed.message).toContain('forbidden sysctl: "net.core.somaxconn" not allowlisted');
@@ -69,11 +69,27 @@ describe('aggregate on the recorded net-backlog fixture', () => {
 
 describe('aggregate outcomes', () => {
   it('exits 1 and lists the failure when a threshold is missed', () => {
-    const strict: Threshold[] = [...thresholds, { workload: 'net-backlog', metric: 'connect_p99_ms', variant: 'tuned', max: 500 }];
+    const strict: Threshold[] = [...thresholds, { workload: 'net-backlog', metric: 'connect_p99_ms', max: 500 }];
     const results = aggregate(records, strict);
     expect(results.outcome.exitCode).toBe(1);
     expect(results.outcome.failed).toEqual(['threshold/net-backlog/tuned/connect_p99_ms']);
     expect(results.thresholds.at(-1)?.detail).toMatch(/median 859(\.\d)? > max 500/);
+  });
+
+  it('evaluates expect: improved / not-regressed / regressed on the verdict', () => {
+    const results = aggregate(records, [
+      { workload: 'ipc-msgqueue', metric: 'msg_ops_per_s', expect: 'improved' },
+      { workload: 'ipc-msgqueue', metric: 'msg_ops_per_s', expect: 'not-regressed' },
+      { workload: 'net-backlog', metric: 'rps', expect: 'regressed' },
+      { workload: 'net-backlog', metric: 'connect_p99_ms', variant: 'baseline', max: 2500 },
+    ]);
+    expect(results.thresholds.map((t) => [t.id, t.passed])).toEqual([
+      ['threshold/ipc-msgqueue/tuned/msg_ops_per_s', false],
+      ['threshold/ipc-msgqueue/tuned/msg_ops_per_s', true],
+      ['threshold/net-backlog/tuned/rps', false],
+      ['threshold/net-backlog/baseline/connect_p99_ms', true],
+    ]);
+    expect(results.thresholds[0]?.detail).toMatch(/^expected improved against baseline, verdict is no detectable change \(p = /);
   });
 
   it('exits 1 when the kubelet did something else than predicted', () => {
@@ -88,6 +104,7 @@ describe('aggregate outcomes', () => {
 
   it('fails a threshold whose metric was never measured', () => {
     const results = aggregate(records, [{ workload: 'nope', metric: 'rps', variant: 'tuned', min: 1 }]);
+    expect(results.thresholds[0]?.detail).toContain('no measurement of rps for nope');
     expect(results.thresholds[0]).toMatchObject({ passed: false, actual: null });
   });
 
@@ -124,20 +141,45 @@ describe('aggregate outcomes', () => {
   it('exits 2 on an empty file', () => {
     expect(aggregate([], []).outcome).toMatchObject({ exitCode: 2, reason: 'the raw results hold no run-started record' });
   });
+
+  it('exits 2 with the error when the run died before run-started', () => {
+    const results = aggregate([
+      { type: 'phase', name: 'toolchain', startedAt: '2024-11-25T02:00:00Z', durationMs: 500, ok: false, detail: 'docker: not found' },
+      { type: 'error', at: '2024-11-25T02:00:01Z', message: 'docker: not found' },
+      { type: 'run-finished', finishedAt: '2024-11-25T02:00:02Z', status: 'failed', reason: 'docker: not found' },
+    ], []);
+    expect(results.outcome.reason).toBe('the raw results hold no run-started record; docker: not found');
+  });
+
+  it('takes the baseline from the scenario (its first variant), not from names', () => {
+    const renamed = records.map((r) => {
+      if (r.type === 'run-started') {
+        const definition = structuredClone(r.scenario.definition) as { spec: { workloads: { name: string; variants: { name: string }[] }[] } };
+        for (const w of definition.spec.workloads) w.variants = [...w.variants].reverse();
+        return { ...r, scenario: { ...r.scenario, definition } };
+      }
+      return r;
+    });
+    const net = aggregate(renamed, []).performance.find((w) => w.workload === 'net-backlog');
+    expect(net?.baselineVariant).toBe('tuned');
+    expect(net?.comparisons.find((c) => c.metric === 'connect_p99_ms')?.verdict).toBe('regressed');
+  });
 });
 
 describe('thresholds from the scenario', () => {
   it('reads per-workload maps and a top-level list, and warns about the rest', () => {
     const read = thresholdsFromScenario({
+      spec: { thresholds: [{ workload: 'w', metric: 'connect_p99_ms', expect: 'improved' }] },
       thresholds: [{ workload: 'a', metric: 'rps', min: 10, variant: 'tuned-2' }, { metric: 'x' }],
-      workloads: [{ name: 'b', thresholds: { errors: { max: 0 } } }, { name: 'c', thresholds: [{ metric: 'rps', min: 5 }] }],
+      workloads: [{ name: 'b', thresholds: { errors: { max: 0, mustImprove: true } } }, { name: 'c', thresholds: [{ metric: 'rps', min: 5 }] }],
     });
     expect(read.thresholds).toEqual([
+      { workload: 'w', metric: 'connect_p99_ms', expect: 'improved' },
       { workload: 'a', metric: 'rps', variant: 'tuned-2', min: 10 },
-      { workload: 'b', metric: 'errors', variant: 'tuned', max: 0 },
-      { workload: 'c', metric: 'rps', variant: 'tuned', min: 5 },
+      { workload: 'b', metric: 'errors', expect: 'improved', max: 0 },
+      { workload: 'c', metric: 'rps', min: 5 },
     ]);
-    expect(read.warnings).toHaveLength(1);
+    expect(read.warnings).toEqual(['scenario thresholds[1] ignored: workload: Invalid input: expected string, received undefined']);
     expect(thresholdsFromScenario(undefined).thresholds).toEqual([]);
   });
 });
