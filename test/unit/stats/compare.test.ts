@@ -12,6 +12,11 @@ describe('metric directions', () => {
     expect(metricDirection('rps')).toBe('higher-is-better');
     expect(metricDirection('msg_ops_per_s')).toBe('higher-is-better');
     expect(metricDirection('shm_attach_ms')).toBe('lower-is-better');
+    expect(metricDirection('msg_16384_errors')).toBe('lower-is-better');
+    expect(metricDirection('sem_1000_e2big')).toBe('lower-is-better');
+    expect(metricDirection('sem_sets_refused')).toBe('lower-is-better');
+    expect(metricDirection('msg_16384_ops_per_s')).toBe('higher-is-better');
+    expect(metricDirection('msg_16384_queue_messages')).toBe('neutral');
     expect(metricDirection('weird_thing')).toBe('neutral');
     expect(metricInfo('connect_p99_ms').unit).toBe('ms');
   });
