@@ -20,7 +20,7 @@ export interface NodeSettings {
   /** "X.Y"; defaults to DEFAULT_KUBERNETES_VERSION. */
   readonly kubernetesVersion?: string;
   /** Names the node kernel has under /proc/sys (dot form); absent means "assume present". */
-  readonly kernelSysctls?: ReadonlySet<string>;
+  readonly kernelSysctls?: ReadonlySet<string> | readonly string[];
   /** The node's kernel release ("6.8.0-45-generic"); absent means new enough for every safe sysctl. */
   readonly kernelVersion?: string;
 }
@@ -77,6 +77,9 @@ export function predictAdmission(
   const version = requireVersion(node.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
   const { allowlist, errors: allowlistErrors } = kubeletAllowlistFor(version, node);
   const specPath = pod.object?.podSpecPath ?? 'spec';
+  const kernelSysctls = node.kernelSysctls === undefined || node.kernelSysctls instanceof Set
+    ? node.kernelSysctls as ReadonlySet<string> | undefined
+    : new Set(node.kernelSysctls);
   const seen = new Set<string>();
 
   const verdicts = sysctls.map((sysctl, index): SysctlVerdict => {
@@ -101,7 +104,7 @@ export function predictAdmission(
       };
     }
 
-    if (node.kernelSysctls && !node.kernelSysctls.has(dotName)) {
+    if (kernelSysctls && !kernelSysctls.has(dotName)) {
       return {
         ...sysctl, class: sysctlClass, verdict: 'unsupported', rejectedBy: 'runtime', reason: 'FailedCreatePodSandBox',
         message: `open ${procSysPath(dotName)}: no such file or directory`,

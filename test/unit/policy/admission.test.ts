@@ -145,6 +145,11 @@ describe('runtime outcomes', () => {
     expect(result).toMatchObject({ admitted: false, rejectedBy: 'runtime' });
   });
 
+  it('takes the kernel inventory as a list too', () => {
+    const result = predictAdmission([{ name: 'kernel.sem', value: '1 2 3 4' }], node({ allowedUnsafeSysctls: ['kernel.sem'], kernelSysctls: ['kernel.msgmax'] }));
+    expect(result.sysctls[0]?.verdict).toBe('unsupported');
+  });
+
   it('checks the kernel inventory only after the kubelet has admitted the sysctl', () => {
     const result = predictAdmission([{ name: 'net.ipv4.tcp_nope', value: '1' }], node({ kernelSysctls: new Set() }));
     expect(result.sysctls[0]?.verdict).toBe('forbidden');
