@@ -25,20 +25,40 @@ export function recommend(
     }
   }
 
-  // Tunings that were never measured because no pool admitted them are decisions too.
+  // Tunings that were never measured are decisions too: rejected everywhere, or never got to load.
   const measured = new Set(performance.flatMap((w) => w.variants.map((v) => `${w.workload}\u0000${v.variant}`)));
+  const unmeasured = new Map<string, AdmissionCase[]>();
   for (const a of admissions) {
     const key = `${a.workload}\u0000${a.variant}`;
-    if (measured.has(key) || a.observed.outcome === 'admitted' || Object.keys(a.sysctls).length === 0) continue;
-    if (doNotRollOut.some((d) => d.workload === a.workload && d.variant === a.variant)) continue;
-    const rejection = describeRejection(a);
-    doNotRollOut.push({
-      workload: a.workload,
-      variant: a.variant,
-      sysctls: sysctlsOfVariant(admissions as AdmissionRecord[], a.workload, a.variant),
-      headline: `not admitted, ${rejection}`,
-      because: `pods were not admitted (${rejection}${a.observed.message ? `: ${a.observed.message}` : ''})`,
-    });
+    if (measured.has(key) || Object.keys(a.sysctls).length === 0) continue;
+    unmeasured.set(key, [...(unmeasured.get(key) ?? []), a]);
+  }
+  for (const cases of unmeasured.values()) {
+    const first = cases[0] as AdmissionCase;
+    const sysctls = sysctlsOfVariant(admissions as AdmissionRecord[], first.workload, first.variant);
+    const rejected = cases.filter((a) => a.observed.outcome !== 'admitted');
+    if (rejected.length === cases.length) {
+      const rejection = unique(rejected.map(describeRejection)).join('; ');
+      const messages = unique(rejected.map((a) => a.observed.message).filter((m): m is string => Boolean(m)));
+      doNotRollOut.push({
+        workload: first.workload, variant: first.variant, sysctls,
+        headline: `not admitted, ${rejection}`,
+        because: `pods were not admitted (${rejection}${messages.length ? `: ${messages.join('; ')}` : ''})`,
+      });
+    } else {
+      doNotRollOut.push({
+        workload: first.workload, variant: first.variant, sysctls,
+        headline: 'admitted but never measured',
+        because: 'pods were admitted but no measured repetition was recorded, so there is no evidence either way',
+      });
+    }
+  }
+
+  if (outcome.status === 'cannot-run') {
+    // An unfinished run decides nothing: what looked good so far is kept, but as not-yet-evidence.
+    for (const item of rollOut.splice(0)) {
+      doNotRollOut.unshift({ ...item, headline: 'the run did not finish', because: `the run did not finish; partial evidence: ${item.because}` });
+    }
   }
 
   return { rollOut, doNotRollOut, summary: summarize(rollOut, doNotRollOut, admissions, outcome) };

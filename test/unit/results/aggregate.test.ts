@@ -115,7 +115,15 @@ describe('aggregate outcomes', () => {
     expect(results.outcome.reason).toMatch(/did not finish.*last recorded phase: probes/);
     expect(results.run.status).toBe('unfinished');
     expect(results.recommendation.summary).toMatch(/^The run could not be carried out/);
+    // Nothing is recommended from an unfinished run; what looked good is kept as partial evidence.
+    expect(results.recommendation.rollOut).toEqual([]);
+    expect(results.recommendation.doNotRollOut[0]).toMatchObject({ workload: 'net-backlog', headline: 'the run did not finish' });
   });
+
+  it('calls a variant admitted but never measured exactly that, not rejected', () => {
+    const cut = records.filter((r) => !(r.type === 'measurement' && r.workload === 'ipc-msgqueue' && r.variant === 'tuned'));
+    const item = aggregate(cut, thresholds).recommendation.doNotRollOut.find((r) => r.workload === 'ipc-msgqueue');
+    expect(item?.headline).toBe('admitted but never measured');
 
   it('exits 2 when the run failed before measuring, citing the error', () => {
     const early: RawRecord[] = [
