@@ -124,6 +124,7 @@ describe('aggregate outcomes', () => {
     const cut = records.filter((r) => !(r.type === 'measurement' && r.workload === 'ipc-msgqueue' && r.variant === 'tuned'));
     const item = aggregate(cut, thresholds).recommendation.doNotRollOut.find((r) => r.workload === 'ipc-msgqueue');
     expect(item?.headline).toBe('admitted but never measured');
+  });
 
   it('exits 2 when the run failed before measuring, citing the error', () => {
     const early: RawRecord[] = [
