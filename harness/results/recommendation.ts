@@ -56,9 +56,9 @@ export function recommend(
 
   if (outcome.status === 'cannot-run') {
     // An unfinished run decides nothing: what looked good so far is kept, but as not-yet-evidence.
-    for (const item of rollOut.splice(0)) {
-      doNotRollOut.unshift({ ...item, headline: 'the run did not finish', because: `the run did not finish; partial evidence: ${item.because}` });
-    }
+    doNotRollOut.unshift(...rollOut.splice(0).map((item) => ({
+      ...item, headline: 'the run did not finish', because: `the run did not finish; partial evidence: ${item.because}`,
+    })));
   }
 
   return { rollOut, doNotRollOut, summary: summarize(rollOut, doNotRollOut, admissions, outcome) };
