@@ -50,11 +50,18 @@ export async function loadHistory(dir: string, excludeRunId?: string): Promise<H
   const warnings: string[] = [];
   for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
     const path = join(dir, entry.name, 'results.json');
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch {
+      // Not a finished run directory (or not a run directory at all, like test-artifacts/): not news.
+      continue;
+    }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(await readFile(path, 'utf8'));
+      parsed = JSON.parse(text);
     } catch {
-      warnings.push(`history: ${path} skipped (missing or not JSON)`);
+      warnings.push(`history: ${path} skipped (not JSON)`);
       continue;
     }
     if (!isResults(parsed)) {
