@@ -108,17 +108,24 @@ export function performanceSection(results: Results, sink: ChartSink): Html {
   return html`<section id="performance" aria-labelledby="performance-h">
 <h2 id="performance-h">Performance</h2>
 <p>Each variant ran the same load several times; warm-up repetitions are left out. Medians carry a bootstrap 95% confidence interval (2,000 resamples). A change is called only when the Mann-Whitney U test gives p &lt; 0.05 <em>and</em> the 95% interval of the difference of medians excludes zero. Cliff's δ is the effect size: −1 means every tuned value was below every baseline value.</p>
-${results.performance.length ? results.performance.map((w) => workloadBlock(w, sink)) : html`<p class="muted">No measurement was recorded.</p>`}
+${results.performance.length ? results.performance.map((w) => workloadBlock(w, sink, new Set(results.thresholds.filter((t) => t.workload === w.workload).map((t) => t.metric)))) : html`<p class="muted">No measurement was recorded.</p>`}
 </section>`;
 }
 
-function workloadBlock(workload: WorkloadPerformance, sink: ChartSink): Html {
+/** Past this many metrics a workload charts only the ones that changed or that a threshold names. */
+const MAX_CHARTED_METRICS = 9;
+
+function workloadBlock(workload: WorkloadPerformance, sink: ChartSink, thresholdMetrics: Set<string>): Html {
   const place = (spec: ChartSpec | null) => {
     if (!spec) return '';
     sink(spec);
     return chartFigure(spec);
   };
-  const metrics = [...new Set(workload.comparisons.map((c) => c.metric))];
+  const allMetrics = [...new Set(workload.comparisons.map((c) => c.metric))];
+  const telling = (metric: string) => thresholdMetrics.has(metric)
+    || workload.comparisons.some((c) => c.metric === metric && c.verdict !== 'no-detectable-change');
+  const metrics = allMetrics.length > MAX_CHARTED_METRICS ? allMetrics.filter(telling) : allMetrics;
+  const uncharted = allMetrics.length - metrics.length;
   const sampleMetrics = [...new Set(workload.distributions.map((d) => d.metric))];
   const seriesMetrics = [...new Set(workload.series.flatMap((r) => Object.keys(r.series.values)))];
   const saturated = workload.variants.filter((v) => v.saturatedRepetitions > 0);
@@ -133,7 +140,7 @@ ${table(`${workload.workload}: variants`, [{ label: 'Variant' }, { label: 'Sysct
 ${saturated.length ? html`<p>${badge('caution', 'warn')} The load generator was saturated in some repetitions of ${saturated.map((v) => v.variant).join(', ')}: those numbers may measure the generator, not the server.</p>` : ''}
 ${workload.comparisons.length ? metricsTable(workload) : html`<p class="muted">No metric was measured for both the baseline and a tuned variant.</p>`}
 <h4>Medians with 95% confidence intervals</h4>
-<p class="muted small">Bars: median of the measured repetitions. Whiskers: bootstrap 95% confidence interval of that median. Dots: each repetition.</p>
+<p class="muted small">Bars: median of the measured repetitions. Whiskers: bootstrap 95% confidence interval of that median. Dots: each repetition.${uncharted ? ` ${uncharted} metrics without a detectable change and without a threshold are in the table only.` : ''}</p>
 <div class="charts">${metrics.map((m) => place(medianChart(workload, m)))}</div>
 ${sampleMetrics.length || seriesMetrics.length ? html`<h4>Distributions and time series</h4>
 <div class="charts wide">${sampleMetrics.map((m) => place(distributionChart(workload, m)))}${seriesMetrics.map((m) => place(seriesChart(workload, m)))}</div>` : ''}`;

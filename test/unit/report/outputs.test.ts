@@ -112,3 +112,23 @@ describe('index.html', () => {
     expect(page).toContain('Expectations that failed');
   });
 });
+
+describe('index.html for a workload with many metrics', () => {
+  it('charts only the metrics that changed or have a threshold, and says so', () => {
+    const started = records.find((r) => r.type === 'run-started');
+    const manyMetrics: RawRecord[] = [started as RawRecord];
+    for (const variant of ['baseline', 'tuned']) {
+      for (let repetition = 1; repetition <= 5; repetition++) {
+        const metrics: Record<string, number> = { msg_16384_errors: variant === 'baseline' ? 900 + repetition : 0 };
+        for (let i = 0; i < 11; i++) metrics[`msg_${i}_ops_per_s`] = 1000 + ((repetition * 7 + i) % 5);
+        manyMetrics.push({ type: 'measurement', workload: 'ipc', variant, repetition, warmup: false, kind: 'ipc', metrics, generator: { saturated: false } });
+      }
+    }
+    manyMetrics.push({ type: 'run-finished', finishedAt: '2024-11-25T03:00:00Z', status: 'completed' });
+    const results = aggregate(manyMetrics, [{ workload: 'ipc', metric: 'msg_3_ops_per_s', expect: 'not-regressed' }]);
+    const page = renderHtml({ results, chartJs: '' });
+    expect(results.performance[0]?.comparisons).toHaveLength(12);
+    expect(countOf(page, /<canvas id="median-/g)).toBe(2);
+    expect(page).toContain('10 metrics without a detectable change and without a threshold are in the table only.');
+  });
+});
