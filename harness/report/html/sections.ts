@@ -132,7 +132,7 @@ function workloadBlock(workload: WorkloadPerformance, sink: ChartSink, threshold
   return html`<h3 id="workload-${slug(workload.workload)}">${workload.workload} <span class="muted">(${workload.kind === 'ipc' ? 'IPC' : 'network load'})</span></h3>
 ${table(`${workload.workload}: variants`, [{ label: 'Variant' }, { label: 'Sysctls' }, { label: 'Measured repetitions', numeric: true }, { label: 'Warm-ups', numeric: true }, { label: 'Generator CPU max', numeric: true }, { label: 'Saturated repetitions', numeric: true }],
     workload.variants.map((v) => [
-      html`${v.variant}${v.variant === workload.baselineVariant ? html` <span class="muted">(baseline)</span>` : ''}`,
+      html`${v.variant}${v.variant === workload.baselineVariant && v.variant !== 'baseline' ? html` <span class="muted">(baseline)</span>` : ''}`,
       Object.keys(v.sysctls).length ? code(formatSysctls(v.sysctls)) : html`<span class="muted">node defaults</span>`,
       v.repetitions, v.warmups, v.maxGeneratorCpuPercent === null ? '—' : `${formatNumber(v.maxGeneratorCpuPercent, 1)}%`,
       v.saturatedRepetitions ? badge(String(v.saturatedRepetitions), 'warn') : '0',

@@ -37,6 +37,7 @@ tbody th:has(br), tbody th:has(div) { white-space: normal; min-width: 170px; }
 .badge.neutral { color: #1f2937; background: #e5e7eb; border-color: #d1d5db; }
 .badge.warn { color: var(--warn); background: var(--warn-bg); border-color: #fcd34d; }
 header.page .badge { font-size: 0.95em; }
+td .badge { white-space: normal; text-align: center; border-radius: 10px; }
 .verdict { border: 1px solid var(--line); border-left: 6px solid var(--accent); background: #f8fafc; padding: 16px 20px; border-radius: 6px; }
 .verdict.failed { border-left-color: var(--bad); }
 .verdict.cannot-run { border-left-color: var(--warn); }
