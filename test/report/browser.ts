@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,14 +13,18 @@ export function ensureChromium(): void {
   execFileSync('bash', [join(REPO_ROOT, 'scripts/ensure-chromium.sh')], { stdio: 'inherit' });
 }
 
-/** A headless Chromium with a fresh profile and every background network feature off. */
+/** A headless Chromium with a fresh profile and every background network feature off; closing it removes the profile. */
 export async function launchBrowser(): Promise<BrowserContext> {
   const userDataDir = await mkdtemp(join(tmpdir(), 'sysctl-bench-chromium-'));
-  return chromium.launchPersistentContext(userDataDir, {
+  const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 900 },
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });
+  context.on('close', () => {
+    void rm(userDataDir, { recursive: true, force: true });
+  });
+  return context;
 }
