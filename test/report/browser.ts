@@ -13,8 +13,14 @@ export function ensureChromium(): void {
   execFileSync('bash', [join(REPO_ROOT, 'scripts/ensure-chromium.sh')], { stdio: 'inherit' });
 }
 
-/** A headless Chromium with a fresh profile and every background network feature off; closing it removes the profile. */
-export async function launchBrowser(): Promise<BrowserContext> {
+export interface Browser {
+  context: BrowserContext;
+  /** Closes the browser and removes its profile. */
+  dispose(): Promise<void>;
+}
+
+/** A headless Chromium with a fresh profile and every background network feature off. */
+export async function launchBrowser(): Promise<Browser> {
   const userDataDir = await mkdtemp(join(tmpdir(), 'sysctl-bench-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
@@ -23,8 +29,11 @@ export async function launchBrowser(): Promise<BrowserContext> {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });
-  context.on('close', () => {
-    void rm(userDataDir, { recursive: true, force: true });
-  });
-  return context;
+  return {
+    context,
+    dispose: async () => {
+      await context.close();
+      await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
 }

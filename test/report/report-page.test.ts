@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Results } from '../../harness/results/results.js';
 import { writeReportFiles, writeReports } from '../../harness/report/write-reports.js';
 import { RawResultsWriter } from '../../harness/results/raw-writer.js';
-import { ensureChromium, launchBrowser, REPO_ROOT } from './browser.js';
+import { ensureChromium, launchBrowser, REPO_ROOT, type Browser } from './browser.js';
 import { earlierRun, writeHistory } from './history-fixture.js';
 import { canvasStates, contrastFailures, headingLevels, tablesWithoutHeaders } from './page-checks.js';
 
@@ -15,6 +15,7 @@ const FIXTURE_RUN = join(REPO_ROOT, 'test/fixtures/run');
 // Under reports/, which git ignores and the nightly workflow uploads.
 const ARTIFACTS = join(REPO_ROOT, 'reports/test-artifacts');
 
+let browser: Browser | undefined;
 let context: BrowserContext;
 let out: string;
 let fileUrl: string;
@@ -33,7 +34,8 @@ beforeAll(async () => {
   await writeReportFiles(FIXTURE_RUN, { out, history });
   fileUrl = pathToFileURL(join(out, 'index.html')).href;
 
-  context = await launchBrowser();
+  browser = await launchBrowser();
+  context = browser.context;
   requests = [];
   pageErrors = [];
   // Anything but the report file itself would be a network dependency: record it and refuse it.
@@ -46,7 +48,7 @@ beforeAll(async () => {
 }, 15 * 60_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.dispose();
 });
 
 describe('the HTML report of the recorded net-backlog run, in Chromium', () => {
