@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -9,9 +8,11 @@ import { writeReportFiles, writeReports } from '../../harness/report/write-repor
 import { RawResultsWriter } from '../../harness/results/raw-writer.js';
 import { ensureChromium, launchBrowser, REPO_ROOT, type Browser } from './browser.js';
 import { earlierRun, writeHistory } from './history-fixture.js';
+import { temporaryDirectories } from '../unit/results/temp-dirs.js';
 import { canvasStates, contrastFailures, headingLevels, tablesWithoutHeaders } from './page-checks.js';
 
 const FIXTURE_RUN = join(REPO_ROOT, 'test/fixtures/run');
+const makeTempDir = temporaryDirectories('sysctl-bench-report');
 // Under reports/, which git ignores and the nightly workflow uploads.
 const ARTIFACTS = join(REPO_ROOT, 'reports/test-artifacts');
 
@@ -25,7 +26,7 @@ let pageErrors: string[];
 
 beforeAll(async () => {
   ensureChromium();
-  const work = await mkdtemp(join(tmpdir(), 'sysctl-bench-report-'));
+  const work = await makeTempDir();
   // Two earlier runs: one slower, one faster than this run, so the trend flags a regression.
   const plain = await writeReports(FIXTURE_RUN, { out: join(work, 'plain') });
   const history = join(work, 'history');
@@ -108,7 +109,7 @@ describe('the HTML report of the recorded net-backlog run, in Chromium', () => {
 
 describe('strings from the data cannot inject HTML', () => {
   it('shows hostile workload names and kubelet messages as text, runs no script of theirs', async () => {
-    const runDir = await mkdtemp(join(tmpdir(), 'sysctl-bench-hostile-'));
+    const runDir = await makeTempDir();
     const evil = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
     const { records } = await import('../../harness/results/raw-reader.js').then((m) => m.readRawResults(FIXTURE_RUN));
     const writer = await RawResultsWriter.open(runDir);

@@ -1,10 +1,12 @@
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerReport } from '../../../harness/commands/report.js';
 import { FIXTURE_RUN_DIR } from '../results/fixture.js';
+import { temporaryDirectories } from '../results/temp-dirs.js';
+
+const makeTempDir = temporaryDirectories('sysctl-bench-report-cmd');
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -13,7 +15,7 @@ afterEach(() => {
 
 describe('sysctl-bench report', () => {
   it('rebuilds every format from raw/results.jsonl, prints where, and exits with the results exit code', async () => {
-    const out = await mkdtemp(join(tmpdir(), 'sysctl-bench-report-cmd-'));
+    const out = await makeTempDir();
     const printed: string[] = [];
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       printed.push(String(chunk));

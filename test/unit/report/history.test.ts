@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../../harness/errors.js';
@@ -7,6 +6,9 @@ import { aggregate } from '../../../harness/results/aggregate.js';
 import type { Results } from '../../../harness/results/results.js';
 import { buildTrends, loadHistory } from '../../../harness/report/history.js';
 import { fixtureRecords } from '../results/fixture.js';
+import { temporaryDirectories } from '../results/temp-dirs.js';
+
+const makeTempDir = temporaryDirectories('sysctl-bench-history');
 
 let current: Results;
 
@@ -54,7 +56,7 @@ describe('trends', () => {
 
 describe('loading history', () => {
   it('reads results.json of each run folder, skipping broken ones and the current run', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'sysctl-bench-history-'));
+    const dir = await makeTempDir();
     for (const [name, content] of [
       ['a', JSON.stringify(earlier(7, 1))],
       ['b', '{not json'],

@@ -1,11 +1,13 @@
-import { mkdtemp, readFile, appendFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../../harness/errors.js';
 import { RawRecordSchema, type RawRecord } from '../../../harness/results/raw.js';
 import { parseRawResults, readRawResults } from '../../../harness/results/raw-reader.js';
 import { RawResultsWriter } from '../../../harness/results/raw-writer.js';
+import { temporaryDirectories } from './temp-dirs.js';
+
+const makeTempDir = temporaryDirectories('sysctl-bench-raw');
 
 const phase: RawRecord = { type: 'phase', name: 'cluster-create', startedAt: '2024-11-25T10:00:00Z', durationMs: 41_000, ok: true };
 const measurement: RawRecord = {
@@ -31,7 +33,7 @@ describe('raw record schema', () => {
 
 describe('RawResultsWriter', () => {
   it('appends one JSON line per record, and appends again after reopening', async () => {
-    const runDir = await mkdtemp(join(tmpdir(), 'sysctl-bench-raw-'));
+    const runDir = await makeTempDir();
     const writer = await RawResultsWriter.open(runDir);
     await Promise.all([writer.append(phase), writer.append(measurement)]);
     await writer.close();
@@ -44,13 +46,13 @@ describe('RawResultsWriter', () => {
   });
 
   it('refuses a malformed record instead of writing it', async () => {
-    const writer = await RawResultsWriter.open(await mkdtemp(join(tmpdir(), 'sysctl-bench-raw-')));
+    const writer = await RawResultsWriter.open(await makeTempDir());
     expect(() => writer.append({ type: 'phase', name: 'x' } as unknown as RawRecord)).toThrow();
     await writer.close();
   });
 
   it('reopens the file for an append after close (a late record is kept, not lost)', async () => {
-    const runDir = await mkdtemp(join(tmpdir(), 'sysctl-bench-raw-'));
+    const runDir = await makeTempDir();
     const writer = await RawResultsWriter.open(runDir);
     await writer.append(phase);
     await writer.close();
@@ -62,7 +64,7 @@ describe('RawResultsWriter', () => {
 
 describe('reading raw results', () => {
   it('skips a truncated last line with a warning (a killed run)', async () => {
-    const runDir = await mkdtemp(join(tmpdir(), 'sysctl-bench-raw-'));
+    const runDir = await makeTempDir();
     const writer = await RawResultsWriter.open(runDir);
     await writer.append(phase);
     await writer.append(measurement);
@@ -88,7 +90,7 @@ describe('reading raw results', () => {
   });
 
   it('tells the user when the directory has no raw results', async () => {
-    const runDir = await mkdtemp(join(tmpdir(), 'sysctl-bench-raw-'));
+    const runDir = await makeTempDir();
     await expect(readRawResults(runDir)).rejects.toBeInstanceOf(UserError);
   });
 });
