@@ -1,4 +1,4 @@
-import { compareSamples, metricInfo, percentiles, seedFromString, type CompareOptions } from '../stats/index.js';
+import { bootstrapMedianCI, compareSamples, metricInfo, percentiles, seedFromString, type CompareOptions } from '../stats/index.js';
 import type { AdmissionRecord, MeasurementRecord } from './raw.js';
 import type { Distribution, MetricComparison, SeriesRun, VariantInfo, WorkloadPerformance } from './results.js';
 
@@ -67,7 +67,7 @@ function summarizeWorkload(
     baselineVariant,
     variants,
     comparisons,
-    distributions: distributionsOf(measured),
+    distributions: distributionsOf(workload, measured, options),
     series: seriesOf(measured),
   };
 }
@@ -116,21 +116,25 @@ function valuesOf(records: MeasurementRecord[], metric: string): { values: numbe
   return { values, repetitions };
 }
 
-function distributionsOf(measured: Map<string, MeasurementRecord[]>): Distribution[] {
+function distributionsOf(workload: string, measured: Map<string, MeasurementRecord[]>, options: CompareOptions): Distribution[] {
   const distributions: Distribution[] = [];
   for (const [variant, records] of measured) {
-    const pooled = new Map<string, number[]>();
+    const perRepetition = new Map<string, number[][]>();
     for (const m of records) {
       for (const [metric, values] of Object.entries(m.samples ?? {})) {
-        const list = pooled.get(metric) ?? [];
-        for (const v of values) if (Number.isFinite(v)) list.push(v);
-        pooled.set(metric, list);
+        const finite = values.filter((v) => Number.isFinite(v));
+        if (finite.length) perRepetition.set(metric, [...(perRepetition.get(metric) ?? []), finite]);
       }
     }
-    for (const [metric, values] of pooled) {
-      if (values.length === 0) continue;
-      const at = percentiles(values, DISTRIBUTION_POINTS);
-      distributions.push({ metric, variant, n: values.length, points: DISTRIBUTION_POINTS.map((p, i) => ({ p, value: at[i] as number })) });
+    for (const [metric, repetitions] of perRepetition) {
+      const pooled = repetitions.flat();
+      const at = percentiles(pooled, DISTRIBUTION_POINTS);
+      const repAt = repetitions.map((values) => percentiles(values, DISTRIBUTION_POINTS));
+      const points = DISTRIBUTION_POINTS.map((p, i) => {
+        const ci = bootstrapMedianCI(repAt.map((r) => r[i] as number), { ...options, seed: options.seed ?? seedFromString(`${workload}/${variant}/${metric}/p${p}`) });
+        return { p, value: at[i] as number, ciLow: ci.low, ciHigh: ci.high };
+      });
+      distributions.push({ metric, variant, n: pooled.length, repetitions: repetitions.length, points });
     }
   }
   return distributions;

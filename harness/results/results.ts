@@ -94,7 +94,14 @@ export interface Distribution {
   variant: string;
   /** Number of raw samples pooled over the measured repetitions. */
   n: number;
-  points: { p: number; value: number }[];
+  /** Repetitions that recorded samples of this metric. */
+  repetitions: number;
+  /**
+   * Per percentile: `value` over all pooled samples; `ciLow`/`ciHigh`, the bootstrap 95% interval of
+   * the median across repetitions of each repetition's own percentile (repetitions are the
+   * independent units; connections within one are not).
+   */
+  points: { p: number; value: number; ciLow: number; ciHigh: number }[];
 }
 
 export interface SeriesRun {

@@ -113,7 +113,7 @@ export function distributionChart(workload: WorkloadPerformance, metric: string)
   const order = workload.variants.map((v) => v.variant);
   const sorted = [...distributions].sort((a, b) => order.indexOf(a.variant) - order.indexOf(b.variant));
   const labels = first.points.map((p) => `p${formatNumber(p.p)}`);
-  const title = `Distribution of ${metric.replaceAll('_', ' ')} (percentiles of every sample)`;
+  const title = `Distribution of ${metric.replaceAll('_', ' ')}: percentiles of every sample, 95% CI across repetitions`;
   return {
     id: nextId('distribution'),
     title,
@@ -124,15 +124,24 @@ export function distributionChart(workload: WorkloadPerformance, metric: string)
         labels,
         datasets: sorted.map((d) => {
           const color = variantColor(order.indexOf(d.variant));
-          return { label: `${d.variant} (n = ${d.n})`, data: d.points.map((p) => p.value), borderColor: color, backgroundColor: color, pointRadius: 3, tension: 0 };
+          return {
+            label: `${d.variant} (${d.n} samples, ${d.repetitions} repetitions)`,
+            data: d.points.map((p) => p.value),
+            errorBars: d.points.map((p) => ({ low: p.ciLow, high: p.ciHigh })),
+            errorBarColor: color,
+            borderColor: color,
+            backgroundColor: color,
+            pointRadius: 3,
+            tension: 0,
+          };
         }),
       },
       options: { ...baseOptions(), scales: { x: axis('percentile'), y: axis(metric.endsWith('_ms') ? 'ms' : 'value', { beginAtZero: true }) } },
     },
     table: {
-      caption: `${title}`,
+      caption: `${title} (value, then [95% CI])`,
       headers: ['Variant', 'Samples', ...labels],
-      rows: sorted.map((d) => [d.variant, d.n, ...d.points.map((p) => formatNumber(p.value))]),
+      rows: sorted.map((d) => [d.variant, d.n, ...d.points.map((p) => `${formatNumber(p.value)} [${formatNumber(p.ciLow)}, ${formatNumber(p.ciHigh)}]`)]),
     },
   };
 }

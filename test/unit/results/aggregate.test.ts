@@ -33,7 +33,13 @@ describe('aggregate on the recorded net-backlog fixture', () => {
     expect(p99?.baseline.median).toBeGreaterThan(1900);
     expect(p99?.tuned.median).toBeLessThan(900);
     expect(p99?.difference.ci.high).toBeLessThan(0);
-    expect(net?.distributions.find((d) => d.variant === 'tuned' && d.metric === 'connect_ms')?.n).toBe(7500);
+    const tunedConnect = net?.distributions.find((d) => d.variant === 'tuned' && d.metric === 'connect_ms');
+    const baselineConnect = net?.distributions.find((d) => d.variant === 'baseline' && d.metric === 'connect_ms');
+    expect(tunedConnect).toMatchObject({ n: 7500, repetitions: 5 });
+    const p99Of = (d: typeof tunedConnect) => d?.points.find((p) => p.p === 99);
+    expect(p99Of(tunedConnect)!.ciLow).toBeLessThanOrEqual(p99Of(tunedConnect)!.ciHigh);
+    // The interval across repetitions separates the two tails.
+    expect(p99Of(tunedConnect)!.ciHigh).toBeLessThan(p99Of(baselineConnect)!.ciLow);
     expect(net?.series).toHaveLength(10);
   });
 
