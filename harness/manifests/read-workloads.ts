@@ -1,4 +1,5 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { LineCounter, parseAllDocuments, parseDocument } from 'yaml';
+import { chunkText, fastParseDocument, splitDocuments, UNSUPPORTED } from './fast-yaml.js';
 import {
   LIST_FIELDS,
   OBJECT_FIELDS,
@@ -12,6 +13,7 @@ import {
   type WorkloadKind,
 } from './known-fields.js';
 import { closestName } from './suggest.js';
+import { treeFromYaml, type MapNode, type Position, type TreeNode } from './tree.js';
 
 export interface SysctlEntry {
   readonly name: string;
@@ -55,62 +57,69 @@ const WORKLOAD_KIND_SET: ReadonlySet<string> = new Set(WORKLOAD_KINDS);
  * kinds are passed over: a `helm template` stream is mostly Services and ConfigMaps.
  */
 export function readWorkloads(text: string, file: string): WorkloadReadResult {
-  const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true });
-  const reader = new Reader(file, lineCounter);
-  if (!Array.isArray(documents)) return { templates: [], problems: [] };
-  for (const document of documents) reader.readDocument(document);
+  const reader = new Reader(file);
+  for (const document of documentTrees(text, file, reader.problems)) {
+    if (document) reader.readObject(document, '');
+  }
   return { templates: reader.templates, problems: reader.problems };
 }
 
-interface Field {
-  readonly key: Node;
-  readonly value: Node | null;
+/**
+ * Each document as a tree: the fast reader where it can, the `yaml` library where it cannot (and
+ * for its exact syntax errors). Both give the same trees; the unit tests hold them to it.
+ */
+function documentTrees(text: string, file: string, problems: ManifestProblem[]): (TreeNode | null)[] {
+  const chunks = splitDocuments(text);
+  if (!chunks) return slowTrees(text, file, problems, 0);
+  const trees: (TreeNode | null)[] = [];
+  for (const chunk of chunks) {
+    const fast = fastParseDocument(chunk);
+    if (fast !== UNSUPPORTED) trees.push(fast);
+    else trees.push(...slowTrees(chunkText(chunk), file, problems, chunk.startLine - 1));
+  }
+  return trees;
+}
+
+function slowTrees(text: string, file: string, problems: ManifestProblem[], lineOffset: number): (TreeNode | null)[] {
+  const lineCounter = new LineCounter();
+  const documents = lineOffset === 0
+    ? parseAllDocuments(text, { lineCounter, uniqueKeys: true })
+    : [parseDocument(text, { lineCounter, uniqueKeys: true })];
+  if (!Array.isArray(documents)) return [];
+  return documents.map((document) => {
+    if (document.errors.length > 0) {
+      for (const error of document.errors) {
+        const pos = lineCounter.linePos(error.pos[0]);
+        problems.push({ source: `${file}:${pos.line + lineOffset}:${pos.col}`, message: `not valid YAML: ${error.message.split('\n')[0]}` });
+      }
+      return null;
+    }
+    return treeFromYaml(document, lineCounter, lineOffset);
+  });
 }
 
 class Reader {
   readonly templates: PodTemplate[] = [];
   readonly problems: ManifestProblem[] = [];
-  private document: Document | undefined;
   /** Problems before the current object, so that a faulty object is not reported as a workload. */
   private problemMark = 0;
 
-  constructor(private readonly file: string, private readonly lineCounter: LineCounter) {}
+  constructor(private readonly file: string) {}
 
-  readDocument(document: Document): void {
-    this.document = document;
-    if (document.errors.length > 0) {
-      for (const error of document.errors) {
-        const pos = this.lineCounter.linePos(error.pos[0]);
-        this.problems.push({ source: `${this.file}:${pos.line}:${pos.col}`, message: `not valid YAML: ${error.message.split('\n')[0]}` });
-      }
+  readObject(node: TreeNode, itemPath: string): void {
+    if (node.type !== 'map') {
+      this.problem(node.pos, `expected a Kubernetes object (a mapping)${itemPath ? ` at ${itemPath}` : ''}`);
       return;
     }
-    const contents = this.resolve(document.contents);
-    if (contents === null || (isScalar(contents) && contents.value === null)) return;
-    this.readObject(contents, '');
-  }
-
-  private readObject(node: Node, itemPath: string): void {
-    if (!isMap(node)) {
-      this.problem(node, `expected a Kubernetes object (a mapping)${itemPath ? ` at ${itemPath}` : ''}`);
-      return;
-    }
-    const kindNode = this.resolve(node.get('kind', true) as Node | undefined ?? null);
-    const kind = kindNode && isScalar(kindNode) ? kindNode.value : undefined;
+    const kindNode = entryValue(node, 'kind');
+    const kind = kindNode?.type === 'scalar' ? kindNode.value : undefined;
     if (typeof kind !== 'string') {
-      this.problem(node, `object has no kind${itemPath ? ` at ${itemPath}` : ''}`, 'every document needs apiVersion and kind');
+      this.problem(node.pos, `object has no kind${itemPath ? ` at ${itemPath}` : ''}`, 'every document needs apiVersion and kind');
       return;
     }
-    if (kind === 'List' || (kind.endsWith('List') && node.has('items'))) {
-      const fields = this.fields(node, LIST_FIELDS, itemPath || kind);
-      const items = fields.get('items');
-      if (items?.value && isSeq(items.value)) {
-        items.value.items.forEach((item, index) => {
-          const resolved = this.resolve(item as Node);
-          if (resolved) this.readObject(resolved, `items[${index}]`);
-        });
-      }
+    if (kind === 'List' || (kind.endsWith('List') && entryValue(node, 'items') !== undefined)) {
+      const items = this.fields(node, LIST_FIELDS, itemPath || kind).get('items');
+      if (items?.type === 'seq') items.items.forEach((item, index) => this.readObject(item, `items[${index}]`));
       return;
     }
     if (!WORKLOAD_KIND_SET.has(kind)) return;
@@ -118,13 +127,13 @@ class Reader {
     this.readWorkload(node, kind as WorkloadKind);
   }
 
-  private readWorkload(node: YAMLMap, kind: WorkloadKind): void {
+  private readWorkload(node: MapNode, kind: WorkloadKind): void {
     const fields = this.fields(node, kind === 'PodTemplate' ? POD_TEMPLATE_OBJECT_FIELDS : OBJECT_FIELDS, kind);
-    const metadata = fields.get('metadata')?.value;
-    const name = this.stringAt(metadata, 'name') ?? this.stringAt(metadata, 'generateName') ?? '';
-    const namespace = this.stringAt(metadata, 'namespace') ?? null;
+    const metadata = fields.get('metadata');
+    const name = stringAt(metadata, 'name') ?? stringAt(metadata, 'generateName') ?? '';
+    const namespace = stringAt(metadata, 'namespace') ?? null;
 
-    let podSpec: { node: Node; path: string } | undefined;
+    let podSpec: { node: TreeNode; path: string } | undefined;
     if (kind === 'Pod') {
       podSpec = this.required(node, fields, 'spec', 'spec');
     } else if (kind === 'PodTemplate') {
@@ -141,45 +150,41 @@ class Reader {
     if (!podSpec) return;
     const pod = this.readPodSpec(podSpec.node, podSpec.path);
     if (!pod || this.problems.length > this.problemMark) return;
-    this.templates.push({
-      source: `${this.file}:${this.position(node).line}`,
-      kind, namespace, name, podSpecPath: podSpec.path, ...pod,
-    });
+    this.templates.push({ source: `${this.file}:${node.pos.line}`, kind, namespace, name, podSpecPath: podSpec.path, ...pod });
   }
 
   /** A PodTemplateSpec at `path`: returns its pod spec. */
-  private templateSpec(parent: YAMLMap, parentFields: Map<string, Field>, path: string): { node: Node; path: string } | undefined {
+  private templateSpec(parent: MapNode, parentFields: Map<string, TreeNode>, path: string): { node: TreeNode; path: string } | undefined {
     const key = path.slice(path.lastIndexOf('.') + 1);
     const parentPath = path.includes('.') ? path.slice(0, path.lastIndexOf('.')) : '';
     const template = this.mapChild(parent, parentFields, key, parentPath, TEMPLATE_FIELDS);
     return template && this.required(template.node, template.fields, 'spec', `${path}.spec`);
   }
 
-  private readPodSpec(node: Node, path: string): Omit<PodTemplate, 'source' | 'kind' | 'namespace' | 'name' | 'podSpecPath'> | undefined {
-    if (!isMap(node)) {
-      this.problem(node, `${path} must be a mapping (a PodSpec)`);
+  private readPodSpec(node: TreeNode, path: string): Pick<PodTemplate, 'hostNetwork' | 'hostIPC' | 'sysctls'> | undefined {
+    if (node.type !== 'map') {
+      this.problem(node.pos, `${path} must be a mapping (a PodSpec)`);
       return undefined;
     }
     const fields = this.fields(node, POD_SPEC_FIELDS, path);
     const hostNetwork = this.booleanField(fields, 'hostNetwork', path);
     const hostIPC = this.booleanField(fields, 'hostIPC', path);
     const sysctls: SysctlEntry[] = [];
-    const securityContext = fields.get('securityContext')?.value;
-    if (securityContext && !this.isNull(securityContext)) {
+    const securityContext = fields.get('securityContext');
+    if (securityContext && !isNull(securityContext)) {
       const scPath = `${path}.securityContext`;
-      if (!isMap(securityContext)) {
-        this.problem(securityContext, `${scPath} must be a mapping (a PodSecurityContext)`);
+      if (securityContext.type !== 'map') {
+        this.problem(securityContext.pos, `${scPath} must be a mapping (a PodSecurityContext)`);
         return undefined;
       }
-      const scFields = this.fields(securityContext, POD_SECURITY_CONTEXT_FIELDS, scPath);
-      const list = scFields.get('sysctls')?.value;
-      if (list && !this.isNull(list)) {
-        if (!isSeq(list)) {
-          this.problem(list, `${scPath}.sysctls must be a list of {name, value} entries`);
+      const list = this.fields(securityContext, POD_SECURITY_CONTEXT_FIELDS, scPath).get('sysctls');
+      if (list && !isNull(list)) {
+        if (list.type !== 'seq') {
+          this.problem(list.pos, `${scPath}.sysctls must be a list of {name, value} entries`);
           return undefined;
         }
         list.items.forEach((item, index) => {
-          const entry = this.readSysctl(this.resolve(item as Node), `${scPath}.sysctls[${index}]`);
+          const entry = this.readSysctl(item, `${scPath}.sysctls[${index}]`);
           if (entry) sysctls.push(entry);
         });
       }
@@ -187,118 +192,108 @@ class Reader {
     return { hostNetwork, hostIPC, sysctls };
   }
 
-  private readSysctl(node: Node | null, path: string): SysctlEntry | undefined {
-    if (!node || !isMap(node)) {
-      if (node) this.problem(node, `${path} must be a mapping with name and value`, 'write it as - name: net.core.somaxconn\\n  value: "4096"');
+  private readSysctl(node: TreeNode, path: string): SysctlEntry | undefined {
+    if (node.type !== 'map') {
+      this.problem(node.pos, `${path} must be a mapping with name and value`, 'write it as - name: net.core.somaxconn\\n  value: "4096"');
       return undefined;
     }
     const before = this.problems.length;
     const fields = this.fields(node, SYSCTL_FIELDS, path);
     const unknownFieldReported = this.problems.length > before;
     const name = this.scalarString(fields.get('name'), path, 'name', node);
-    const valueField = fields.get('value');
-    if (!valueField) {
-      if (!unknownFieldReported) this.problem(node, `${path} has no value`, 'add value: "<the value>" (a quoted string)');
+    const valueNode = fields.get('value');
+    if (!valueNode) {
+      if (!unknownFieldReported) this.problem(node.pos, `${path} has no value`, 'add value: "<the value>" (a quoted string)');
       return undefined;
     }
-    const value = this.scalarString(valueField, path, 'value', node);
+    const value = this.scalarString(valueNode, path, 'value', node);
     if (name === undefined || value === undefined) return undefined;
-    return { name, value, source: this.at(node) };
+    return { name, value, source: at(this.file, node.pos) };
   }
 
   /** A string scalar field; numbers and booleans are refused as the API's string type refuses them. */
-  private scalarString(field: Field | undefined, path: string, key: string, owner: Node): string | undefined {
-    if (!field) {
-      this.problem(owner, `${path} has no ${key}`, `add ${key}: "<the ${key}>"`);
+  private scalarString(value: TreeNode | undefined, path: string, key: string, owner: TreeNode): string | undefined {
+    if (!value) {
+      this.problem(owner.pos, `${path} has no ${key}`, `add ${key}: "<the ${key}>"`);
       return undefined;
     }
-    const value = field.value;
-    if (value && isScalar(value) && typeof value.value === 'string') return value.value;
-    const shown = value && isScalar(value) ? String(value.value) : 'a non-scalar';
-    this.problem(value ?? field.key, `${path}.${key} must be a string, got ${shown}`, `quote it: ${key}: "${shown}"`);
+    if (value.type === 'scalar' && typeof value.value === 'string') return value.value;
+    const shown = value.type === 'scalar' ? String(value.value) : 'a non-scalar';
+    this.problem(value.pos, `${path}.${key} must be a string, got ${shown}`, `quote it: ${key}: "${shown}"`);
     return undefined;
   }
 
-  private booleanField(fields: Map<string, Field>, key: string, path: string): boolean {
-    const value = fields.get(key)?.value;
-    if (!value || this.isNull(value)) return false;
-    if (isScalar(value) && typeof value.value === 'boolean') return value.value;
-    this.problem(value, `${path}.${key} must be true or false`);
+  private booleanField(fields: Map<string, TreeNode>, key: string, path: string): boolean {
+    const value = fields.get(key);
+    if (!value || isNull(value)) return false;
+    if (value.type === 'scalar' && typeof value.value === 'boolean') return value.value;
+    this.problem(value.pos, `${path}.${key} must be true or false`);
     return false;
   }
 
-  private required(parent: Node, fields: Map<string, Field>, key: string, path: string): { node: Node; path: string } | undefined {
-    const value = fields.get(key)?.value;
-    if (!value || this.isNull(value)) {
-      this.problem(parent, `missing ${path}`);
+  private required(parent: TreeNode, fields: Map<string, TreeNode>, key: string, path: string): { node: TreeNode; path: string } | undefined {
+    const value = fields.get(key);
+    if (!value || isNull(value)) {
+      this.problem(parent.pos, `missing ${path}`);
       return undefined;
     }
     return { node: value, path };
   }
 
   private mapChild(
-    parent: Node, parentFields: Map<string, Field>, key: string, parentPath: string, allowed: ReadonlySet<string>,
-  ): { node: YAMLMap; fields: Map<string, Field> } | undefined {
+    parent: TreeNode, parentFields: Map<string, TreeNode>, key: string, parentPath: string, allowed: ReadonlySet<string>,
+  ): { node: MapNode; fields: Map<string, TreeNode> } | undefined {
     const path = parentPath ? `${parentPath}.${key}` : key;
     const found = this.required(parent, parentFields, key, path);
     if (!found) return undefined;
-    if (!isMap(found.node)) {
-      this.problem(found.node, `${path} must be a mapping`);
+    if (found.node.type !== 'map') {
+      this.problem(found.node.pos, `${path} must be a mapping`);
       return undefined;
     }
     return { node: found.node, fields: this.fields(found.node, allowed, path) };
   }
 
   /** The map's fields; reports each key not in `allowed`, with the closest known name. */
-  private fields(map: YAMLMap, allowed: ReadonlySet<string>, path: string): Map<string, Field> {
-    const out = new Map<string, Field>();
-    for (const pair of map.items as Pair<Node, Node | null>[]) {
-      const key = pair.key;
-      const name = isScalar(key) ? key.value : undefined;
-      if (typeof name !== 'string') {
-        this.problem(key, `${path || 'object'} has a key that is not a string`);
+  private fields(map: MapNode, allowed: ReadonlySet<string>, path: string): Map<string, TreeNode> {
+    const out = new Map<string, TreeNode>();
+    for (const entry of map.entries) {
+      if (entry.key === undefined) {
+        this.problem(entry.keyPos, `${path || 'object'} has a key that is not a string`);
         continue;
       }
-      if (!allowed.has(name)) {
-        const guess = closestName(name, allowed);
+      if (!allowed.has(entry.key)) {
+        const guess = closestName(entry.key, allowed);
         this.problem(
-          key,
-          `unknown field "${name}" in ${path || 'the object'}${guess ? `; did you mean "${guess}"?` : ''}`,
-          guess ? `rename "${name}" to "${guess}"` : `remove "${name}"; known fields here: ${[...allowed].join(', ')}`,
+          entry.keyPos,
+          `unknown field "${entry.key}" in ${path || 'the object'}${guess ? `; did you mean "${guess}"?` : ''}`,
+          guess ? `rename "${entry.key}" to "${guess}"` : `remove "${entry.key}"; known fields here: ${[...allowed].join(', ')}`,
         );
         continue;
       }
-      out.set(name, { key, value: this.resolve(pair.value) });
+      out.set(entry.key, entry.value);
     }
     return out;
   }
 
-  private stringAt(node: Node | null | undefined, key: string): string | undefined {
-    if (!node || !isMap(node)) return undefined;
-    const value = this.resolve((node.get(key, true) as Node | undefined) ?? null);
-    return value && isScalar(value) && typeof value.value === 'string' ? value.value : undefined;
+  private problem(pos: Position, message: string, fix?: string): void {
+    this.problems.push({ source: at(this.file, pos), message, ...(fix ? { fix } : {}) });
   }
+}
 
-  private resolve(node: Node | null | undefined): Node | null {
-    if (!node) return null;
-    if (isAlias(node)) return (node.resolve(this.document!) as Node | undefined) ?? null;
-    return node;
-  }
+function entryValue(map: MapNode, key: string): TreeNode | undefined {
+  return map.entries.find((entry) => entry.key === key)?.value;
+}
 
-  private isNull(node: Node): boolean {
-    return isScalar(node) && node.value === null;
-  }
+function stringAt(node: TreeNode | undefined, key: string): string | undefined {
+  if (node?.type !== 'map') return undefined;
+  const value = entryValue(node, key);
+  return value?.type === 'scalar' && typeof value.value === 'string' ? value.value : undefined;
+}
 
-  private problem(node: Node, message: string, fix?: string): void {
-    this.problems.push({ source: this.at(node), message, ...(fix ? { fix } : {}) });
-  }
+function isNull(node: TreeNode): boolean {
+  return node.type === 'scalar' && node.value === null;
+}
 
-  private at(node: Node): string {
-    const pos = this.position(node);
-    return `${this.file}:${pos.line}:${pos.col}`;
-  }
-
-  private position(node: Node): { line: number; col: number } {
-    return this.lineCounter.linePos(node.range?.[0] ?? 0);
-  }
+function at(file: string, pos: Position): string {
+  return `${file}:${pos.line}:${pos.col}`;
 }
