@@ -24,6 +24,7 @@ export function renderSummaryMarkdown(results: Results, trends?: Trend[]): strin
   const lines: string[] = [];
   lines.push(`## sysctl-bench: ${mdCell(run.scenario.name)} — ${STATUS_LINE[outcome.status]} (exit ${outcome.exitCode})`);
   lines.push('');
+  if (run.scenario.description) lines.push(`_${mdCell(run.scenario.description)}_`, '');
   lines.push(mdCell(recommendation.summary));
   lines.push('');
   const count = (c: string) => {

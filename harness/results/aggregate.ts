@@ -81,12 +81,23 @@ function runSummary(started: RunStarted | undefined, finished: RunFinished | und
   const durationMs = startedAt && finishedAt ? Date.parse(finishedAt) - Date.parse(startedAt) : null;
   return {
     runId: started?.runId ?? 'unknown',
-    scenario: { name: started?.scenario.name ?? 'unknown', file: started?.scenario.file ?? 'unknown' },
+    scenario: {
+      name: started?.scenario.name ?? 'unknown',
+      file: started?.scenario.file ?? 'unknown',
+      ...descriptionOf(started?.scenario.definition),
+    },
     startedAt,
     finishedAt,
     status: finished?.status ?? 'unfinished',
     durationMs: durationMs !== null && Number.isFinite(durationMs) ? durationMs : null,
   };
+}
+
+function descriptionOf(definition: unknown): { description?: string } {
+  if (typeof definition !== 'object' || definition === null) return {};
+  const { metadata, description } = definition as { metadata?: { description?: unknown }; description?: unknown };
+  const text = metadata?.description ?? description;
+  return typeof text === 'string' && text.trim() ? { description: text.trim() } : {};
 }
 
 /**

@@ -32,7 +32,8 @@ export interface Results {
 
 export interface RunSummary {
   runId: string;
-  scenario: { name: string; file: string };
+  /** `description` is the scenario's own one-line purpose, when it has one. */
+  scenario: { name: string; file: string; description?: string };
   startedAt: string | null;
   finishedAt: string | null;
   /** `unfinished`: no run-finished record (the run was killed or is still going). */

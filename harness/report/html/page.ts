@@ -49,6 +49,7 @@ export function renderHtml({ results, chartJs, trends, historyWarnings = [] }: H
 <body>
 <header class="page"><div class="wrap">
 <h1>${title}</h1>
+${run.scenario.description ? html`<p class="purpose">${run.scenario.description}</p>` : ''}
 <p class="meta">${outcomeBadge(results)} Run <span class="mono">${run.runId}</span> · started ${readableTime(run.startedAt)} · ${run.status} · scenario file <span class="mono">${run.scenario.file}</span></p>
 </div></header>
 <nav class="toc" aria-label="Sections"><div class="wrap"><ul>${toc.map(([id, label]) => html`<li><a href="#${id}">${label}</a></li>`)}</ul></div></nav>

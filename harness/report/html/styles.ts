@@ -13,6 +13,7 @@ code, pre, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas,
 header.page { background: #0f172a; color: #f9fafb; padding: 28px 0 22px; }
 header.page .meta { color: #d1d5db; }
 header.page h1 { margin: 0 0 6px; font-size: 1.75rem; letter-spacing: -0.01em; }
+header.page .purpose { font-size: 1.08rem; color: #f3f4f6; margin-bottom: 8px; }
 .wrap { max-width: 1180px; margin: 0 auto; padding: 0 28px; }
 nav.toc { border-bottom: 1px solid var(--line); background: var(--soft); }
 nav.toc ul { display: flex; flex-wrap: wrap; gap: 4px 18px; list-style: none; margin: 0; padding: 10px 0; }

@@ -50,7 +50,8 @@ describe('summary.md', () => {
     const md = renderSummaryMarkdown(passed);
     const lines = md.split('\n');
     expect(lines[0]).toBe('## sysctl-bench: net-backlog — ✅ passed (exit 0)');
-    expect(lines[2]).toMatch(/^Roll out net\.core\.somaxconn=4096/);
+    expect(lines[2]).toBe('_Does raising net.core.somaxconn stop a connect storm from timing out?_');
+    expect(lines[4]).toMatch(/^Roll out net\.core\.somaxconn=4096/);
     expect(md).toContain('| net-backlog | connect_p99_ms | 2017 ms | 859 ms | −57% | 0.012 | improved |');
     expect(md).toContain('### Admission (predicted → observed)');
   });
