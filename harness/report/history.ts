@@ -90,8 +90,9 @@ export function buildTrends(history: readonly Results[], current: Results): Tren
       const points: TrendPoint[] = [];
       for (const run of runs) {
         const c = run.performance.find((w) => w.workload === workload.workload)
-          ?.comparisons.find((x) => x.metric === comparison.metric && x.variant === comparison.variant);
-        if (!c) continue;
+          ?.comparisons?.find((x) => x.metric === comparison.metric && x.variant === comparison.variant);
+        // Earlier files come from disk: take a point only when the numbers are really there.
+        if (!c || !isNumber(c.tuned?.median) || !isNumber(c.tuned?.ci?.low) || !isNumber(c.tuned?.ci?.high)) continue;
         points.push({
           runId: run.run.runId,
           startedAt: run.run.startedAt,
@@ -99,7 +100,7 @@ export function buildTrends(history: readonly Results[], current: Results): Tren
           median: c.tuned.median,
           ciLow: c.tuned.ci.low,
           ciHigh: c.tuned.ci.high,
-          baselineMedian: c.baseline.median,
+          baselineMedian: isNumber(c.baseline?.median) ? c.baseline.median : null,
         });
       }
       trends.push({
@@ -124,6 +125,10 @@ function regressionOf(points: TrendPoint[], direction: Parameters<typeof isWorse
   const side = direction === 'lower-is-better' ? 'above' : 'below';
   return `median ${formatNumber(current.median)} is ${side} the previous run's 95% interval `
     + `(${formatNumber(previous.ciLow)} to ${formatNumber(previous.ciHigh)}, run ${previous.runId})`;
+}
+
+function isNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
 }
 
 function labelOf(run: Results): string {

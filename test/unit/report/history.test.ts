@@ -48,6 +48,13 @@ describe('trends', () => {
     expect(trends.find((t) => t.metric === 'connect_p99_ms')?.regression).toBeNull();
   });
 
+  it('skips points of an earlier file whose numbers are missing', () => {
+    const broken = earlier(7, 1) as unknown as { performance: { comparisons: { tuned: unknown }[] }[] };
+    for (const w of broken.performance) for (const c of w.comparisons) c.tuned = {};
+    const trends = buildTrends([broken as unknown as Results], current);
+    expect(trends.every((t) => t.points.length === 1 && t.regression === null)).toBe(true);
+  });
+
   it('does not flag a change within the previous interval', () => {
     const trends = buildTrends([earlier(7, 1)], current);
     expect(trends.filter((t) => t.regression)).toEqual([]);
