@@ -100,4 +100,40 @@ describe('readWorkloads', () => {
     expect(result.problems.map((p) => p.message)).toEqual(['object has no kind']);
     expect(result.templates).toHaveLength(1);
   });
+
+  it('keeps stream positions when a document needs the full YAML parser (helm template output)', () => {
+    const text = [
+      '---',
+      '# Source: chart/templates/configmap.yaml',
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata: &meta',
+      '  name: cfg',
+      'data:',
+      '  run.sh: |',
+      '    echo hi',
+      '---',
+      '# Source: chart/templates/pod.yaml',
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata:',
+      '  name: p',
+      'spec:',
+      '  securityContext:',
+      '    sysctls:',
+      '    - name: kernel.sem',
+      '      valu: "1 2 3 4"',
+      '',
+    ].join('\n');
+    expect(readWorkloads(text, 'h.yaml').problems).toEqual([expect.objectContaining({ source: 'h.yaml:20:7' })]);
+    const slow = text.replace('  name: p', '  name: &n p');
+    expect(readWorkloads(slow, 'h.yaml').problems).toEqual([expect.objectContaining({ source: 'h.yaml:20:7' })]);
+  });
+
+  it('reads JSON manifests', () => {
+    const json = JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { securityContext: { sysctls: [{ name: 'kernel.sem', value: '1 2 3 4' }] } } }, null, 2);
+    const result = readWorkloads(json, 'p.json');
+    expect(result.problems).toEqual([]);
+    expect(result.templates[0]?.sysctls).toEqual([{ name: 'kernel.sem', value: '1 2 3 4', source: 'p.json:10:9' }]);
+  });
 });
