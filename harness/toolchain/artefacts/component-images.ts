@@ -19,7 +19,7 @@ import {
 /**
  * Every image a kind cluster needs, built here and tagged exactly as kubeadm asks for them
  * (`kubeadm config images list`), plus sysctl-bench's CNI agent: FROM scratch with one static
- * binary, or FROM the local base image. Each is saved to a tar that the node image bakes in.
+ * binary, or FROM the local base image. All are saved to one archive that the node image bakes in.
  */
 
 /** Label with the version of the program inside: kubeadm's tag for etcd names its own pick. */
@@ -29,13 +29,14 @@ export interface ComponentImage {
   /** Short name: kube-apiserver, etcd, coredns, pause, cni, ... */
   name: string;
   ref: string;
-  tar: string;
   programVersion: string;
 }
 
 export interface ComponentImageSet {
   fingerprint: string;
   images: ComponentImage[];
+  /** One `docker save` of every image: layers shared by kube-proxy and the CNI image are stored once. */
+  archive: string;
 }
 
 const componentsDir = () => repoPath('images', 'components');
@@ -43,7 +44,7 @@ const cniDir = () => repoPath('images', 'cni');
 
 export function componentImagesFingerprint(): string {
   return fingerprint(
-    ['component-images', pinned.etcd, pinned.coredns, kubernetesBinariesArtefact.fingerprint(), baseImageFingerprint()],
+    ['component-images/2', pinned.etcd, pinned.coredns, kubernetesBinariesArtefact.fingerprint(), baseImageFingerprint()],
     [componentsDir(), cniDir()],
   );
 }
@@ -66,7 +67,7 @@ export function readComponentImageSet(): ComponentImageSet | undefined {
   const fp = componentImagesFingerprint();
   try {
     const set = JSON.parse(readFileSync(setFile(fp), 'utf8')) as ComponentImageSet;
-    return set.fingerprint === fp ? set : undefined;
+    return set.fingerprint === fp && typeof set.archive === 'string' ? set : undefined;
   } catch {
     return undefined;
   }
@@ -164,8 +165,8 @@ export const componentImagesArtefact: Artefact = {
     for (const image of set.images) {
       const info = await inspectImage(image.ref);
       if (info?.labels[fingerprintLabel] !== set.fingerprint) return { state: 'missing', detail: `image ${image.ref} missing or stale`, fix };
-      if (!existsSync(image.tar)) return { state: 'missing', detail: `no ${image.tar}`, fix };
     }
+    if (!existsSync(set.archive)) return { state: 'missing', detail: `no ${set.archive}`, fix };
     return { state: 'built', detail: `${set.images.length} images in ${setDir(set.fingerprint)}`, build: buildRecord('component-images') };
   },
   async build(context) {
@@ -187,9 +188,7 @@ export const componentImagesArtefact: Artefact = {
     const add = async (ref: string, programVersion: string, build: () => Promise<void>) => {
       context.step(`docker build ${ref}`);
       await build();
-      const tar = join(dir, `${shortName(ref)}.tar`);
-      await run('docker', ['save', '-o', tar, ref], { logFile: context.logFile, timeoutMs: 10 * 60_000 });
-      images.push({ name: shortName(ref), ref, tar, programVersion });
+      images.push({ name: shortName(ref), ref, programVersion });
     };
 
     for (const ref of wanted) {
@@ -237,8 +236,11 @@ export const componentImagesArtefact: Artefact = {
       }),
     );
 
-    const set: ComponentImageSet = { fingerprint: fp, images };
+    context.step('docker save (one archive)');
+    const archive = join(dir, 'images.tar');
+    await run('docker', ['save', '-o', archive, ...images.map((image) => image.ref)], { logFile: context.logFile, timeoutMs: 20 * 60_000 });
+    const set: ComponentImageSet = { fingerprint: fp, images, archive };
     writeFileSync(setFile(fp), `${JSON.stringify(set, null, 2)}\n`);
-    return images.reduce((sum, image) => sum + fileSize(image.tar), 0);
+    return fileSize(archive);
   },
 };

@@ -132,7 +132,7 @@ export const nodeImageArtefact: Artefact = {
     writeFileSync(join(rootfs, 'kind/version'), `v${kubernetesVersion()}\n`);
     writeFileSync(join(rootfs, 'kind/manifests/default-cni.yaml'), cniManifest());
     copyFileSync(join(nodeDir(), 'manifests/default-storage.yaml'), join(rootfs, 'kind/manifests/default-storage.yaml'));
-    for (const image of set.images) copyFileSync(image.tar, join(rootfs, 'kind/images', `${image.name}.tar`));
+    copyFileSync(set.archive, join(rootfs, 'kind/images', 'images.tar'));
 
     context.step('systemd: enable containerd, image import, kubelet');
     await chroot(rootfs, ['systemctl', 'enable', 'containerd.service', 'sysctl-bench-images.service', 'kubelet.service'], log);
