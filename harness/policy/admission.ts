@@ -1,5 +1,5 @@
 import { buildAllowlist, goQuote, matchAllowlist, type AllowlistError } from './allowlist.js';
-import { isValidSysctlName, nameRegexTextFor, namespacedBy, procSysPath, SYSCTL_MAX_LENGTH, toDotSeparated } from './names.js';
+import { isValidSysctlName, nameRegexTextFor, namespacedBy, namespaceLabel, procSysPath, SYSCTL_MAX_LENGTH, toDotSeparated } from './names.js';
 import { safeSysctlEntry, safeSysctlsFor, isSafeOn } from './safe-sysctls.js';
 import { valueProblem } from './values.js';
 import { atLeast, DEFAULT_KUBERNETES_VERSION, parseMinorVersion, type MinorVersion } from './versions.js';
@@ -96,7 +96,7 @@ export function predictAdmission(
     if (match.kind !== 'allowed') {
       const reasonText = match.kind === 'not-allowlisted'
         ? `${goQuote(dotName)} not allowlisted`
-        : `${goQuote(dotName)} not allowed with host ${match.namespace} enabled`;
+        : `${goQuote(dotName)} not allowed with host ${namespaceLabel(match.namespace, version)} enabled`;
       return {
         ...sysctl, class: sysctlClass, verdict: 'forbidden', rejectedBy: 'kubelet', reason: 'SysctlForbidden',
         message: `forbidden sysctl: ${reasonText}`,
@@ -137,7 +137,7 @@ function kubeletAllowlistFor(version: MinorVersion, node: NodeSettings): ReturnT
   let built = allowlistCache.get(key);
   if (!built) {
     if (allowlistCache.size > 256) allowlistCache.clear();
-    built = buildAllowlist([...safeSysctlsFor(version, node.kernelVersion), ...node.allowedUnsafeSysctls]);
+    built = buildAllowlist([...safeSysctlsFor(version, node.kernelVersion), ...node.allowedUnsafeSysctls], version);
     allowlistCache.set(key, built);
   }
   return { allowlist: built.allowlist, errors: [...built.errors] };
@@ -152,7 +152,7 @@ export function classify(name: string, version: MinorVersion, kernelVersion?: st
 function classifyValid(dotName: string, version: MinorVersion, kernelVersion?: string): SysctlClass {
   const safe = safeSysctlEntry(dotName);
   if (safe && isSafeOn(safe, version, kernelVersion)) return 'safe';
-  return namespacedBy(dotName) ? 'unsafe' : 'node-level';
+  return namespacedBy(dotName, version) ? 'unsafe' : 'node-level';
 }
 
 function apiServerError(
@@ -172,7 +172,7 @@ function apiServerError(
     return { reason: 'FieldValueDuplicate', message: `${fieldPath}: Duplicate value: ${goQuote(name)}`, fix: `set ${name} only once` };
   }
   if (atLeast(version, HOST_NAMESPACE_VALIDATION_SINCE)) {
-    const namespace = namespacedBy(toDotSeparated(name));
+    const namespace = namespacedBy(toDotSeparated(name), version);
     if (namespace === 'net' && pod.hostNetwork) {
       return {
         reason: 'FieldValueInvalid',

@@ -1,11 +1,15 @@
 import {
   isValidSysctlPattern,
   namespacedBy,
+  NAMESPACE_BY_NAME_SINCE,
   SYSCTL_MAX_LENGTH,
   SYSCTL_PATTERN_REGEX_TEXT,
   toDotSeparated,
   type KernelNamespace,
 } from './names.js';
+import { atLeast, DEFAULT_KUBERNETES_VERSION, parseMinorVersion, type MinorVersion } from './versions.js';
+
+const DEFAULT_VERSION = parseMinorVersion(DEFAULT_KUBERNETES_VERSION)!;
 
 /**
  * The kubelet's allowlist (pkg/kubelet/sysctl/allowlist.go): built at start-up from the safe set
@@ -29,12 +33,12 @@ export interface BuiltAllowlist {
   readonly errors: AllowlistError[];
 }
 
-export function buildAllowlist(patterns: readonly string[]): BuiltAllowlist {
+export function buildAllowlist(patterns: readonly string[], version: MinorVersion = DEFAULT_VERSION): BuiltAllowlist {
   const exact = new Map<string, KernelNamespace>();
   const prefixes: Array<readonly [string, KernelNamespace]> = [];
   const errors: AllowlistError[] = [];
   for (const raw of patterns) {
-    const error = patternError(raw);
+    const error = patternError(raw, version);
     if (error) {
       errors.push({ pattern: raw, message: error });
       continue;
@@ -42,25 +46,30 @@ export function buildAllowlist(patterns: readonly string[]): BuiltAllowlist {
     const pattern = toDotSeparated(raw);
     if (pattern.endsWith('*')) {
       const prefix = pattern.slice(0, -1);
-      prefixes.push([prefix, namespacedBy(prefix)!]);
+      prefixes.push([prefix, namespacedBy(prefix, version)!]);
     } else {
-      exact.set(pattern, namespacedBy(pattern)!);
+      exact.set(pattern, namespacedBy(pattern, version)!);
     }
   }
   return { allowlist: { exact, prefixes }, errors };
 }
 
 /** NewAllowlist's verdict on one pattern: undefined when legal, else its error text. */
-export function patternError(raw: string): string | undefined {
+export function patternError(raw: string, version: MinorVersion = DEFAULT_VERSION): string | undefined {
   if (!isValidSysctlPattern(raw)) {
     return `sysctl ${goQuote(raw)} must have at most ${SYSCTL_MAX_LENGTH} characters and match regex ${SYSCTL_PATTERN_REGEX_TEXT}`;
   }
   const pattern = toDotSeparated(raw);
+  if (atLeast(version, NAMESPACE_BY_NAME_SINCE)) {
+    // From 1.29 the message names the sysctl or the prefix before the `*`.
+    const sysctlOrPrefix = pattern.endsWith('*') ? pattern.slice(0, -1) : pattern;
+    return namespacedBy(sysctlOrPrefix, version) ? undefined : `the sysctls ${goQuote(sysctlOrPrefix)} are not known to be namespaced`;
+  }
   if (pattern.endsWith('*')) {
-    if (!namespacedBy(pattern.slice(0, -1))) return `the sysctls ${goQuote(pattern)} are not known to be namespaced`;
+    if (!namespacedBy(pattern.slice(0, -1), version)) return `the sysctls ${goQuote(pattern)} are not known to be namespaced`;
     return undefined;
   }
-  if (!namespacedBy(pattern)) return `the sysctl ${goQuote(pattern)} are not known to be namespaced`;
+  if (!namespacedBy(pattern, version)) return `the sysctl ${goQuote(pattern)} are not known to be namespaced`;
   return undefined;
 }
 

@@ -1,4 +1,4 @@
-import { atLeast, type MinorVersion } from './versions.js';
+import { atLeast, DEFAULT_KUBERNETES_VERSION, parseMinorVersion, type MinorVersion } from './versions.js';
 
 /**
  * Sysctl name rules as the API server and the kubelet apply them.
@@ -59,8 +59,21 @@ export function procSysPath(dotName: string): string {
 
 export type KernelNamespace = 'ipc' | 'net';
 
-const EXACT_NAMESPACED: ReadonlyMap<string, KernelNamespace> = new Map([['kernel.sem', 'ipc']]);
-const PREFIX_NAMESPACED: ReadonlyArray<readonly [string, KernelNamespace]> = [
+/**
+ * Kubernetes 1.29 (PR 118705, which also added the API server's host-namespace check) changed how
+ * the kubelet decides that a sysctl is namespaced: IPC sysctls became a list of names instead of the
+ * prefixes kernel.shm and kernel.msg, and the namespaces are printed "IPC" and "Net".
+ */
+export const NAMESPACE_BY_NAME_SINCE = '1.29';
+
+const IPC_NAMES: ReadonlySet<string> = new Set([
+  'kernel.sem', 'kernel.shmall', 'kernel.shmmax', 'kernel.shmmni', 'kernel.shm_rmid_forced', 'kernel.msgmax', 'kernel.msgmnb', 'kernel.msgmni',
+  // Kept so that the patterns kernel.shm* and kernel.msg* stay legal.
+  'kernel.shm', 'kernel.msg',
+]);
+
+const BEFORE_1_29_EXACT: ReadonlyMap<string, KernelNamespace> = new Map([['kernel.sem', 'ipc']]);
+const BEFORE_1_29_PREFIXES: ReadonlyArray<readonly [string, KernelNamespace]> = [
   ['kernel.shm', 'ipc'],
   ['kernel.msg', 'ipc'],
   ['fs.mqueue.', 'ipc'],
@@ -70,12 +83,29 @@ const PREFIX_NAMESPACED: ReadonlyArray<readonly [string, KernelNamespace]> = [
 /** The five groups an administrator may allow, as the kubelet flag spells them. */
 export const NAMESPACED_GROUPS = ['kernel.shm*', 'kernel.msg*', 'kernel.sem', 'fs.mqueue.*', 'net.*'] as const;
 
-/** The kernel namespace that isolates a (dot-form) sysctl, or undefined for node-level sysctls. */
-export function namespacedBy(dotName: string): KernelNamespace | undefined {
-  const exact = EXACT_NAMESPACED.get(dotName);
+const NEWEST_MODEL = parseMinorVersion(DEFAULT_KUBERNETES_VERSION)!;
+
+/**
+ * The kernel namespace that isolates a (dot-form) sysctl or allowlist prefix, as the kubelet of
+ * `version` sees it; undefined for node-level sysctls.
+ */
+export function namespacedBy(dotName: string, version: MinorVersion = NEWEST_MODEL): KernelNamespace | undefined {
+  if (atLeast(version, NAMESPACE_BY_NAME_SINCE)) {
+    if (IPC_NAMES.has(dotName)) return 'ipc';
+    if (dotName.startsWith('net.')) return 'net';
+    if (dotName.startsWith('fs.mqueue.')) return 'ipc';
+    return undefined;
+  }
+  const exact = BEFORE_1_29_EXACT.get(dotName);
   if (exact) return exact;
-  for (const [prefix, namespace] of PREFIX_NAMESPACED) {
+  for (const [prefix, namespace] of BEFORE_1_29_PREFIXES) {
     if (dotName.startsWith(prefix)) return namespace;
   }
   return undefined;
+}
+
+/** How the kubelet of `version` prints a namespace in its messages. */
+export function namespaceLabel(namespace: KernelNamespace, version: MinorVersion): string {
+  if (!atLeast(version, NAMESPACE_BY_NAME_SINCE)) return namespace;
+  return namespace === 'ipc' ? 'IPC' : 'Net';
 }

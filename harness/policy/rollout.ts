@@ -2,7 +2,7 @@ import { stringify } from 'yaml';
 import { UserError } from '../errors.js';
 import { buildAllowlist, kubeletStartupFailure } from './allowlist.js';
 import type { KindCluster, KindNode, KubeletConfiguration, OpenShiftKubeletConfig } from './rollout-schemas.js';
-import { atLeast, parseMinorVersion } from './versions.js';
+import { atLeast, parseMinorVersion, type MinorVersion } from './versions.js';
 
 /**
  * Rollout artifacts for one allowlist: the same --allowed-unsafe-sysctls setting written the way
@@ -107,7 +107,7 @@ export function kindClusterConfig(options: KindClusterOptions): KindCluster {
   for (const pool of options.pools) {
     if (seen.has(pool.name)) throw new UserError(`node pool "${pool.name}" is listed twice`);
     seen.add(pool.name);
-    requireLegal(pool.allowedUnsafeSysctls, `pool ${pool.name}`);
+    requireLegal(pool.allowedUnsafeSysctls, `pool ${pool.name}`, version);
   }
   const image = options.nodeImage ? { image: options.nodeImage } : {};
   const common = options.extraKubeletArgs ?? {};
@@ -138,8 +138,8 @@ export function kindClusterConfig(options: KindClusterOptions): KindCluster {
   };
 }
 
-function requireLegal(patterns: readonly string[], where?: string): void {
-  const { errors } = buildAllowlist(patterns);
+function requireLegal(patterns: readonly string[], where?: string, version?: MinorVersion): void {
+  const { errors } = buildAllowlist(patterns, ...(version ? [version] : []));
   const first = errors[0];
   if (!first) return;
   throw new UserError(`illegal allowed-unsafe-sysctls pattern ${JSON.stringify(first.pattern)}: the kubelet would not start: ${kubeletStartupFailure(first)}`, {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { PodTemplate, ManifestProblem } from '../manifests/read-workloads.js';
 import { predictAdmission, type NodeSettings } from './admission.js';
 import { buildAllowlist, kubeletStartupFailure } from './allowlist.js';
-import { DEFAULT_KUBERNETES_VERSION } from './versions.js';
+import { DEFAULT_KUBERNETES_VERSION, parseMinorVersion } from './versions.js';
 
 /**
  * The `validate --format json` contract. Versioned: a consumer checks schemaVersion and a change
@@ -54,7 +54,8 @@ export interface ValidationInput {
 /** Pure: the verdict on every pod template for one node configuration. */
 export function buildValidationReport(input: ValidationInput): ValidationReport {
   const kubernetesVersion = input.node.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
-  const { errors } = buildAllowlist(input.node.allowedUnsafeSysctls);
+  const version = parseMinorVersion(kubernetesVersion);
+  const { errors } = buildAllowlist(input.node.allowedUnsafeSysctls, ...(version ? [version] : []));
   return {
     schemaVersion: VALIDATION_REPORT_SCHEMA_VERSION,
     kubernetesVersion,

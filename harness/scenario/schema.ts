@@ -136,7 +136,7 @@ function crossCheck(spec: z.output<typeof SpecSchema>, ctx: Ctx): void {
 
   const pools = unique(spec.pools.map((p) => p.name), ['pools'], 'pool', add);
   spec.pools.forEach((pool, i) => pool.allowedUnsafeSysctls.forEach((pattern, j) => {
-    const error = patternError(pattern);
+    const error = patternError(pattern, modelVersion);
     if (error) add(['pools', i, 'allowedUnsafeSysctls', j], `the kubelet would not start: ${error}`);
   }));
 
@@ -189,7 +189,7 @@ function crossCheck(spec: z.output<typeof SpecSchema>, ctx: Ctx): void {
       add(['isolation', i, 'sysctl'], `"${check.sysctl}" is not a valid sysctl name`);
       return;
     }
-    const namespaced = namespacedBy(toDotSeparated(check.sysctl)) !== undefined;
+    const namespaced = namespacedBy(toDotSeparated(check.sysctl), modelVersion) !== undefined;
     if (check.check === 'node-level-shared' && namespaced) add(['isolation', i, 'sysctl'], `${check.sysctl} is namespaced; node-level-shared needs a node-level sysctl such as vm.swappiness`);
     if (['namespaced-differs', 'host-change-not-leaked', 'pod-change-contained'].includes(check.check) && !namespaced) {
       add(['isolation', i, 'sysctl'], `${check.sysctl} is node-level; ${check.check} needs a namespaced sysctl (kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*, net.*)`);
@@ -206,7 +206,7 @@ function crossCheck(spec: z.output<typeof SpecSchema>, ctx: Ctx): void {
 
   spec.procedures?.forEach((procedure, i) => {
     if (!pools.has(procedure.pool)) add(['procedures', i, 'pool'], unknownRef('pool', procedure.pool, pools));
-    const illegal = procedure.allowedUnsafeSysctls.filter((pattern) => patternError(pattern) !== undefined);
+    const illegal = procedure.allowedUnsafeSysctls.filter((pattern) => patternError(pattern, modelVersion) !== undefined);
     if (procedure.kind === 'runbook') {
       if (procedure.workload === undefined) add(['procedures', i, 'workload'], 'a runbook needs the workload whose pod it admits');
       else {
@@ -216,7 +216,7 @@ function crossCheck(spec: z.output<typeof SpecSchema>, ctx: Ctx): void {
         }
       }
       procedure.allowedUnsafeSysctls.forEach((pattern, j) => {
-        const error = patternError(pattern);
+        const error = patternError(pattern, modelVersion);
         if (error) add(['procedures', i, 'allowedUnsafeSysctls', j], `the kubelet would not start: ${error}`);
       });
     } else if (illegal.length === 0) {

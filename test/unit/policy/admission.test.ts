@@ -134,7 +134,7 @@ describe('node-level sysctls', () => {
 
   it('in the allowlist make the kubelet refuse to start', () => {
     const result = predictAdmission([], node({ allowedUnsafeSysctls: ['vm.swappiness'] }));
-    expect(result.allowlistErrors).toEqual([{ pattern: 'vm.swappiness', message: 'the sysctl "vm.swappiness" are not known to be namespaced' }]);
+    expect(result.allowlistErrors).toEqual([{ pattern: 'vm.swappiness', message: 'the sysctls "vm.swappiness" are not known to be namespaced' }]);
   });
 });
 

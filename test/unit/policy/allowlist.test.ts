@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildAllowlist, kubeletStartupFailure, matchAllowlist, patternError, splitAllowFlag } from '../../../harness/policy/allowlist.js';
+import { parseMinorVersion } from '../../../harness/policy/versions.js';
+
+const v = (text: string) => parseMinorVersion(text)!;
 
 const SEED_ALLOWLIST = 'kernel.msg*,kernel.shm*,kernel.sem,fs.mqueue.*,net.*';
 
@@ -8,21 +11,28 @@ describe('allowlist pattern legality (kubelet NewAllowlist)', () => {
     expect(buildAllowlist(splitAllowFlag(SEED_ALLOWLIST)).errors).toEqual([]);
   });
 
+  // From 1.29 the kubelet names IPC sysctls one by one and quotes the prefix without its `*`.
   it.each([
-    ['kernel.msgmax', undefined],
-    ['kernel.sem', undefined],
-    ['kernel.sem*', undefined],
-    ['net.ipv4.*', undefined],
-    ['net/ipv4/*', undefined],
-    ['fs.mqueue.*', undefined],
-    ['kernel.*', 'the sysctls "kernel.*" are not known to be namespaced'],
-    ['net*', 'the sysctls "net*" are not known to be namespaced'],
-    ['*', 'the sysctls "*" are not known to be namespaced'],
-    ['vm.swappiness', 'the sysctl "vm.swappiness" are not known to be namespaced'],
-    ['kernel.panic', 'the sysctl "kernel.panic" are not known to be namespaced'],
-    ['fs.file-max', 'the sysctl "fs.file-max" are not known to be namespaced'],
-  ])('%s -> %s', (pattern, message) => {
-    expect(patternError(pattern)).toBe(message);
+    ['kernel.msgmax', undefined, undefined],
+    ['kernel.sem', undefined, undefined],
+    ['kernel.sem*', undefined, undefined],
+    ['kernel.shmmax*', undefined, undefined],
+    ['net.ipv4.*', undefined, undefined],
+    ['net/ipv4/*', undefined, undefined],
+    ['fs.mqueue.*', undefined, undefined],
+    ['kernel.shm_*', undefined, 'the sysctls "kernel.shm_" are not known to be namespaced'],
+    ['kernel.msgfoo', undefined, 'the sysctls "kernel.msgfoo" are not known to be namespaced'],
+    ['kernel.*', 'the sysctls "kernel.*" are not known to be namespaced', 'the sysctls "kernel." are not known to be namespaced'],
+    ['net*', 'the sysctls "net*" are not known to be namespaced', 'the sysctls "net" are not known to be namespaced'],
+    ['*', 'the sysctls "*" are not known to be namespaced', 'the sysctls "" are not known to be namespaced'],
+    ['fs.mqueue*', 'the sysctls "fs.mqueue*" are not known to be namespaced', 'the sysctls "fs.mqueue" are not known to be namespaced'],
+    ['vm.swappiness', 'the sysctl "vm.swappiness" are not known to be namespaced', 'the sysctls "vm.swappiness" are not known to be namespaced'],
+    ['kernel.panic', 'the sysctl "kernel.panic" are not known to be namespaced', 'the sysctls "kernel.panic" are not known to be namespaced'],
+    ['fs.file-max', 'the sysctl "fs.file-max" are not known to be namespaced', 'the sysctls "fs.file-max" are not known to be namespaced'],
+  ])('%s -> on 1.28: %s; on 1.29+: %s', (pattern, before, after) => {
+    expect(patternError(pattern, v('1.28'))).toBe(before);
+    expect(patternError(pattern, v('1.29'))).toBe(after);
+    expect(patternError(pattern)).toBe(after);
   });
 
   it('rejects a malformed pattern with the regex in the message', () => {
@@ -40,7 +50,7 @@ describe('allowlist pattern legality (kubelet NewAllowlist)', () => {
   it('gives the kubelet\'s start-up failure line', () => {
     const [error] = buildAllowlist(['kernel.*']).errors;
     expect(kubeletStartupFailure(error!)).toBe(
-      '"Failed to run kubelet" err="failed to run Kubelet: failed to create kubelet: the sysctls \\"kernel.*\\" are not known to be namespaced"',
+      '"Failed to run kubelet" err="failed to run Kubelet: failed to create kubelet: the sysctls \\"kernel.\\" are not known to be namespaced"',
     );
   });
 });

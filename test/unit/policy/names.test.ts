@@ -78,3 +78,20 @@ describe('namespacedBy', () => {
     expect(namespacedBy(name)).toBe(namespace);
   });
 });
+
+describe('namespacedBy before and after Kubernetes 1.29', () => {
+  it.each([
+    ['kernel.shmmax', 'ipc', 'ipc'],
+    ['kernel.shm_rmid_forced', 'ipc', 'ipc'],
+    ['kernel.msgmni', 'ipc', 'ipc'],
+    ['kernel.shm', 'ipc', 'ipc'],
+    // Once names, not prefixes: an unknown kernel.shm*/kernel.msg* name is no longer namespaced.
+    ['kernel.shm_next_id', 'ipc', undefined],
+    ['kernel.msg_next_id', 'ipc', undefined],
+    ['fs.mqueue.queues_max', 'ipc', 'ipc'],
+    ['net.core.somaxconn', 'net', 'net'],
+  ])('%s: %s on 1.28, %s on 1.29', (name, before, after) => {
+    expect(namespacedBy(name, v('1.28'))).toBe(before);
+    expect(namespacedBy(name, v('1.29'))).toBe(after);
+  });
+});

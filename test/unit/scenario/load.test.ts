@@ -75,7 +75,7 @@ describe('loadScenario', () => {
 
   it.each([
     ['an unknown pool', BASE.replace('pool: p\n', 'pool: q\n'), 'spec.workloads[0].pool', 'no pool named "q"; defined: p'],
-    ['an illegal allowlist', BASE.replace('["net.*"]', '["kernel.*"]'), 'spec.pools[0].allowedUnsafeSysctls[0]', 'the kubelet would not start: the sysctls "kernel.*" are not known to be namespaced'],
+    ['an illegal allowlist', BASE.replace('["net.*"]', '["kernel.*"]'), 'spec.pools[0].allowedUnsafeSysctls[0]', 'the kubelet would not start: the sysctls "kernel." are not known to be namespaced'],
     ['replicas on a DaemonSet', BASE.replace('kind: Deployment', 'kind: DaemonSet').replace('pool: p\n', 'pool: p\n      replicas: 2\n'), 'spec.workloads[0].replicas', 'a DaemonSet runs one pod per node: remove replicas'],
     ['a bad sysctl value', BASE.replace('        - name: baseline', '        - name: baseline\n          sysctls: { kernel.sem: "1 2 3" }'), 'spec.workloads[0].variants[0].sysctls.kernel.sem', 'value "1 2 3" for kernel.sem must be SEMMSL SEMMNS SEMOPM SEMMNI (4 integers separated by whitespace)'],
     ['a bad sysctl name', BASE.replace('        - name: baseline', '        - name: baseline\n          sysctls: { "Net.Core": "1" }'), 'spec.workloads[0].variants[0].sysctls.Net.Core', '"Net.Core" is not a valid sysctl name (dot-separated lowercase segments, e.g. net.core.somaxconn)'],
@@ -132,7 +132,7 @@ describe('fields the run pipeline uses', () => {
 
   it.each([
     ['a runbook without a workload', '    - kind: runbook\n      pool: p\n      allowedUnsafeSysctls: ["net.*"]\n', 'spec.procedures[0].workload', 'a runbook needs the workload whose pod it admits'],
-    ['a runbook with an illegal allowlist', '    - kind: runbook\n      pool: p\n      workload: web\n      allowedUnsafeSysctls: ["kernel.*"]\n', 'spec.procedures[0].allowedUnsafeSysctls[0]', 'the kubelet would not start: the sysctls "kernel.*" are not known to be namespaced'],
+    ['a runbook with an illegal allowlist', '    - kind: runbook\n      pool: p\n      workload: web\n      allowedUnsafeSysctls: ["kernel.*"]\n', 'spec.procedures[0].allowedUnsafeSysctls[0]', 'the kubelet would not start: the sysctls "kernel." are not known to be namespaced'],
     ['an illegal-allowlist with a legal list', '    - kind: illegal-allowlist\n      pool: p\n      allowedUnsafeSysctls: ["net.*"]\n', 'spec.procedures[0].allowedUnsafeSysctls', 'illegal-allowlist needs at least one pattern the kubelet refuses, e.g. kernel.*'],
   ])('refuses %s', (_what, procedure, field, message) => {
     expect(problemsFor(minimal(`${BASE}  procedures:\n${procedure}`))).toContainEqual(expect.objectContaining({ field, message }));

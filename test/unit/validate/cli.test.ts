@@ -78,8 +78,8 @@ describe('sysctl-bench validate (CLI)', { timeout: 60_000 }, () => {
     const report = ValidationReportSchema.parse(JSON.parse(stdout));
     expect(report.allowlistErrors).toEqual([{
       pattern: 'kernel.*',
-      message: 'the sysctls "kernel.*" are not known to be namespaced',
-      kubeletLog: '"Failed to run kubelet" err="failed to run Kubelet: failed to create kubelet: the sysctls \\"kernel.*\\" are not known to be namespaced"',
+      message: 'the sysctls "kernel." are not known to be namespaced',
+      kubeletLog: '"Failed to run kubelet" err="failed to run Kubelet: failed to create kubelet: the sysctls \\"kernel.\\" are not known to be namespaced"',
     }]);
   });
 
