@@ -24,8 +24,16 @@ const PATTERN_REGEX = new RegExp(`^${SYSCTL_PATTERN_REGEX_TEXT}$`);
 /** Slash separators in sysctl names became legal in the API in Kubernetes 1.23. */
 export const SLASH_SEPARATOR_SINCE = '1.23';
 
+/**
+ * Once slashes were always allowed (the ratcheting option went away, 1.25 by our reading), the API
+ * server prints the compiled regexp itself, anchors included.
+ */
+export const ANCHORED_REGEX_MESSAGE_SINCE = '1.25';
+
+/** The regex as the API server's "must ... match regex" message prints it for `version`. */
 export function nameRegexTextFor(version: MinorVersion): string {
-  return atLeast(version, SLASH_SEPARATOR_SINCE) ? SYSCTL_NAME_REGEX_TEXT : SYSCTL_DOTS_ONLY_REGEX_TEXT;
+  if (!atLeast(version, SLASH_SEPARATOR_SINCE)) return SYSCTL_DOTS_ONLY_REGEX_TEXT;
+  return atLeast(version, ANCHORED_REGEX_MESSAGE_SINCE) ? `^${SYSCTL_NAME_REGEX_TEXT}$` : SYSCTL_NAME_REGEX_TEXT;
 }
 
 export function isValidSysctlName(name: string, version: MinorVersion): boolean {

@@ -90,8 +90,17 @@ describe('API server rules', () => {
   it('names the workload object as kubectl prints it', () => {
     const result = predictAdmission([{ name: 'foo-', value: '1' }], node(), { object: { kind: 'Deployment', name: 'web', podSpecPath: 'spec.template.spec' } });
     expect(result.message).toBe(
-      'Deployment.apps "web" is invalid: spec.template.spec.securityContext.sysctls[0].name: Invalid value: "foo-": must have at most 253 characters and match regex ([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?',
+      'Deployment.apps "web" is invalid: spec.template.spec.securityContext.sysctls[0].name: Invalid value: "foo-": must have at most 253 characters and match regex ^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$',
     );
+  });
+
+  it.each([
+    ['1.22', '([a-z0-9]([-_a-z0-9]*[a-z0-9])?\\.)*[a-z0-9]([-_a-z0-9]*[a-z0-9])?'],
+    ['1.24', '([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?'],
+    ['1.25', '^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$'],
+  ])('prints the name regex as the %s API server does', (version, regex) => {
+    const result = predictAdmission([{ name: 'foo-', value: '1' }], node({ kubernetesVersion: version }));
+    expect(result.sysctls[0]?.message).toBe(`spec.securityContext.sysctls[0].name: Invalid value: "foo-": must have at most 253 characters and match regex ${regex}`);
   });
 
   it('lists several API errors in one bracketed message', () => {
