@@ -4,9 +4,6 @@ import { stringify } from 'yaml';
 import { run } from '../toolchain/exec.js';
 import { kindBinary } from '../toolchain/artefacts/kind.js';
 
-/** Every cluster sysctl-bench creates is named with this prefix, so leftovers of a killed run can be found. */
-export const clusterPrefix = 'sb-';
-
 export interface ClusterNode {
   /** The docker container, which is also the Kubernetes node name. */
   name: string;

@@ -96,7 +96,7 @@ export function outcomeOf(prediction: AdmissionPrediction): PlannedDeployment['e
   }
 }
 
-/** kind cluster names: the prefix marks them as ours; short, since kind derives container names from them. */
+/** kind cluster names: sb-<scenario>[-<pool>]; short, since kind derives node container names from them. */
 export function clusterName(runKey: string, pool?: string): string {
   return objectName('sb', runKey, ...(pool ? [pool] : [])).slice(0, 40).replace(/-$/, '');
 }

@@ -1,4 +1,4 @@
-import { clusterPrefix, deleteCluster, listClusters } from '../cluster/kind-cluster.js';
+import { deleteCluster, listClusters } from '../cluster/kind-cluster.js';
 import { runLabel } from '../load/container.js';
 import { run } from '../toolchain/exec.js';
 import { processAlive, readOwnerships, removeOwnership } from './ownership.js';
@@ -7,7 +7,8 @@ import { processAlive, readOwnerships, removeOwnership } from './ownership.js';
 /**
  * Removes what killed runs left behind. Containers first: a load generator must never outlive
  * the cluster it sends to, or its traffic would follow the cluster's old addresses off the machine.
- * Clusters of live runs and clusters kept with --keep are left alone.
+ * Clusters of live runs and clusters kept with --keep are left alone, and so is any cluster no run
+ * recorded as its own.
  */
 export async function removeLeftovers(currentRunId: string, log: (line: string) => void): Promise<string[]> {
   const removed: string[] = [];
@@ -22,8 +23,11 @@ export async function removeLeftovers(currentRunId: string, log: (line: string) 
     await run('docker', ['rm', '-f', '-v', id], { allowFailure: true });
     removed.push(`container ${id} of run ${owner ?? '?'}`);
   }
-  for (const cluster of await listClusters()) {
-    if (!cluster.startsWith(clusterPrefix) || protectedClusters.has(cluster)) continue;
+  // Only clusters a dead run wrote down as its own: a cluster nobody owns may be a user's or a test's.
+  const existing = new Set(await listClusters());
+  const abandoned = owners.filter((owner) => !owner.keep && !liveRuns.has(owner.runId)).flatMap((owner) => owner.clusters);
+  for (const cluster of new Set(abandoned)) {
+    if (!existing.has(cluster) || protectedClusters.has(cluster)) continue;
     log(`removing leftover cluster ${cluster}`);
     await deleteCluster(cluster);
     removed.push(`cluster ${cluster}`);
