@@ -143,6 +143,20 @@ describe('sysctl-bench node image on kind', () => {
     expect(events.trim()).toBe('');
   });
 
+  it('runs every kube-system pod (CoreDNS: pod network, service IP, no DNS loop) and keeps pod egress on the machine', async () => {
+    await until('kube-system pods Ready', 5 * 60_000, async () => {
+      const out = await kubectl(['-n', 'kube-system', 'get', 'pods', '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="Ready")].status}{" "}{end}']);
+      const pods = out.trim().split(/\s+/);
+      return pods.length >= 10 && pods.every((pod) => pod.endsWith('=True')) ? true : undefined;
+    });
+    for (const node of [controlPlane, workerA, workerB]) {
+      const rules = await run('docker', ['exec', node, 'iptables', '-S', 'SB-POD-EGRESS']);
+      expect(rules.stdout, `${node}: forwarded pod traffic to anywhere else is dropped`).toMatch(/-A SB-POD-EGRESS -j DROP/);
+      const routes = await run('docker', ['exec', node, 'ip', '-4', 'route', 'show', 'root', '10.244.0.0/16']);
+      expect(routes.stdout.trim().split('\n').filter((line) => / via /.test(line)), `${node}: routes to the other nodes' pods`).toHaveLength(2);
+    }
+  });
+
   it('runs net.core.somaxconn=1024 on the worker that allows net.* and reads it back', async () => {
     const cniImage = readComponentImageSet()?.images.find((entry) => entry.name === 'cni')?.ref;
     expect(cniImage).toBeDefined();
