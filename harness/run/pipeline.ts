@@ -106,6 +106,7 @@ async function execute(context: RunContext, scenario: Scenario, options: RunOpti
     });
   });
   const images = { 'net-server': await workloadImageRef('net-server'), 'ipc-bench': await workloadImageRef('ipc-bench') };
+  requireNodeVersion(scenario);
   const plan = await context.phase('plan', async () => buildPlan(scenario, images, scenarioKey(scenario), kernelSysctlInventory()));
   const nodeImage = await nodeImageRef();
   const allowlistForRollout = [...new Set(spec.pools.flatMap((pool) => pool.allowedUnsafeSysctls))];
@@ -208,6 +209,17 @@ async function createClusters(context: RunContext, plan: Plan, nodeImage: string
     }));
   }
   return clusters;
+}
+
+/** The node image carries one Kubernetes version; a scenario asking for another minor cannot run on it. */
+function requireNodeVersion(scenario: Scenario): void {
+  const wanted = scenario.spec.kubernetesVersion;
+  const built = pinned.kubernetes.split('.').slice(0, 2).join('.');
+  if (wanted !== built) {
+    throw new EnvironmentError(`the scenario asks for Kubernetes ${wanted}; the node image is ${pinned.kubernetes}`, {
+      fix: `run with SYSCTL_BENCH_K8S_VERSION=${wanted}.<patch> (builds that node image), or set spec.kubernetesVersion: "${built}"`,
+    });
+  }
 }
 
 function clusterOf(deployments: readonly PlannedDeployment[]): string {

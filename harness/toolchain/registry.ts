@@ -2,13 +2,20 @@ import type { Artefact } from './artefact.js';
 import { engineArtefact, privilegedArtefact } from './artefacts/engine.js';
 import { goArtefact } from './artefacts/go.js';
 import { kindArtefact } from './artefacts/kind.js';
+import { nodeImageArtefacts } from './artefacts/node-image.js';
 import { workloadImageArtefacts } from './artefacts/workload-images.js';
 
 /**
  * Every artefact, in an order where each comes after what it depends on. Other modules append
  * theirs here (node image, workload images, load generator) so that doctor sees one list.
  */
-export const artefacts: Artefact[] = [engineArtefact, privilegedArtefact, goArtefact, kindArtefact, ...workloadImageArtefacts];
+export const artefacts: Artefact[] = uniqueById([
+  engineArtefact, privilegedArtefact, goArtefact, kindArtefact, ...nodeImageArtefacts, ...workloadImageArtefacts,
+]);
+
+function uniqueById(list: readonly Artefact[]): Artefact[] {
+  return list.filter((artefact, index) => list.findIndex((other) => other.id === artefact.id) === index);
+}
 
 export function artefactById(id: string): Artefact | undefined {
   return artefacts.find((artefact) => artefact.id === id);
