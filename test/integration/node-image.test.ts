@@ -23,6 +23,7 @@ const workerA = `${name}-worker`;
 const workerB = `${name}-worker2`;
 const work = mkdtempSync(join(tmpdir(), 'sb-node-image-'));
 const timings: string[] = [];
+const loadCheckImage = `sysctl-bench.local/kind-load-check:${name}`;
 let kind = '';
 let image = '';
 /** The anonymous volumes (/var) of the node containers, which `kind delete` must remove. */
@@ -177,6 +178,33 @@ describe('sysctl-bench node image on kind', () => {
       return out.startsWith('Failed/') ? out : undefined;
     });
     expect(reason).toBe('Failed/SysctlForbidden');
+  });
+});
+
+describe('kind load docker-image into these nodes', () => {
+  it('imports a local image with kind\'s own ctr command line, and a pod runs it', async () => {
+    const set = readComponentImageSet();
+    const pause = set?.images.find((entry) => entry.name === 'pause')?.ref;
+    expect(pause).toBeDefined();
+    // a new tag of the (tiny) pause image: something the nodes do not hold yet
+    await run('docker', ['tag', pause!, loadCheckImage]);
+    try {
+      await run(kind, ['load', 'docker-image', loadCheckImage, '--name', name, '--nodes', workerB], { env: kindEnv, timeoutMs: 5 * 60_000 });
+    } finally {
+      await run('docker', ['rmi', loadCheckImage], { allowFailure: true });
+    }
+    const pod = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'kind-load-check', namespace: 'default' },
+      spec: { nodeName: workerB, containers: [{ name: 'pause', image: loadCheckImage, imagePullPolicy: 'Never' }] },
+    });
+    await kubectl(['apply', '-f', '-'], pod);
+    const phase = await until('the loaded image to run', 2 * 60_000, async () => {
+      const out = await kubectl(['get', 'pod', 'kind-load-check', '-o', 'jsonpath={.status.phase}']);
+      return out === 'Running' || out === 'Failed' ? out : undefined;
+    });
+    expect(phase).toBe('Running');
   });
 });
 

@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Artefact, BuildContext, Probe } from '../artefact.js';
 import { buildRecord, saveBuildRecord } from '../build-records.js';
@@ -12,7 +12,8 @@ import { baseImageArtefact, copyTree, debianMirror, debootstrap, imageSize, impo
 import { cniImageRef, componentImagesArtefact, componentImagesFingerprint, readComponentImageSet } from './component-images.js';
 import { engineArtefact, privilegedArtefact } from './engine.js';
 import { goArtefact } from './go.js';
-import { kubernetesBinariesArtefact, kubernetesBinary, kubernetesVersion } from './kubernetes-binaries.js';
+import { goBuildFromModule, kubernetesBinariesArtefact, kubernetesBinary, kubernetesVersion } from './kubernetes-binaries.js';
+import { cachedBinary } from '../go-tool.js';
 
 /**
  * A kind node image that needs no registry: Debian (debootstrap) with systemd, containerd, runc
@@ -26,7 +27,7 @@ const cniDir = () => repoPath('images', 'cni');
 
 export function nodeImageFingerprint(): string {
   return fingerprint(
-    ['node-image', kubernetesVersion(), pinned.debianSuite, debianMirror(), kubernetesBinariesArtefact.fingerprint(), componentImagesFingerprint()],
+    ['node-image', kubernetesVersion(), `crictl ${criToolsVersion()}`, pinned.debianSuite, debianMirror(), kubernetesBinariesArtefact.fingerprint(), componentImagesFingerprint()],
     [nodeDir(), cniDir()],
   );
 }
@@ -39,6 +40,27 @@ export function builtNodeImageRef(): string {
 /** The CNI manifest kind installs: the image reference filled in; kind's own template fields left for kind. */
 export function cniManifest(): string {
   return readFileSync(join(cniDir(), 'default-cni.yaml'), 'utf8').replaceAll('@CNI_IMAGE@', cniImageRef());
+}
+
+/** crictl from cri-tools of the same minor as Kubernetes (kind's `load` and `export logs` call it). */
+export function criToolsVersion(): string {
+  const [major, minor] = kubernetesVersion().split('.');
+  return `v${major}.${minor}.0`;
+}
+
+async function buildCrictl(logFile: string): Promise<string> {
+  const version = criToolsVersion();
+  const crictl = cachedBinary('crictl', version);
+  if (existsSync(crictl)) return crictl;
+  await goBuildFromModule({
+    buildDir: cacheDir('build', `cri-tools-${version}`),
+    goMod: ['module sysctl-bench.local/cri-tools-build', '', 'go 1.24', '', `require sigs.k8s.io/cri-tools ${version}`, ''].join('\n'),
+    packages: ['sigs.k8s.io/cri-tools/cmd/crictl'],
+    output: crictl,
+    ldflags: `-s -w -X sigs.k8s.io/cri-tools/pkg/version.Version=${version}`,
+    logFile,
+  });
+  return crictl;
 }
 
 let pullTried = false;
@@ -113,6 +135,9 @@ export const nodeImageArtefact: Artefact = {
     const rootfs = cacheDir('build', 'node', 'rootfs');
     const log = context.logFile;
 
+    context.step(`go build crictl ${criToolsVersion()}`);
+    const crictl = await buildCrictl(log);
+
     context.step(`debootstrap ${pinned.debianSuite} with systemd, containerd, runc`);
     await debootstrap(rootfs, readPackageList(join(nodeDir(), 'packages.txt')), log);
 
@@ -120,9 +145,9 @@ export const nodeImageArtefact: Artefact = {
     await copyTree(join(nodeDir(), 'rootfs'), rootfs, log);
     const containerdConfig = join(rootfs, 'etc/containerd/config.toml');
     writeFileSync(containerdConfig, setSandboxImage(readFileSync(containerdConfig, 'utf8'), pause.ref));
-    for (const name of ['kubeadm', 'kubelet', 'kubectl'] as const) {
-      const target = join(rootfs, 'usr/bin', name);
-      copyFileSync(kubernetesBinary(name), target);
+    for (const [name, source] of [...(['kubeadm', 'kubelet', 'kubectl'] as const).map((name) => [name, kubernetesBinary(name)]), ['crictl', crictl]]) {
+      const target = join(rootfs, 'usr/bin', name!);
+      copyFileSync(source!, target);
       chmodSync(target, 0o755);
     }
 
@@ -192,4 +217,14 @@ export async function ensureNodeImage(onStep: (id: string, detail: string) => vo
     onStep(artefact.id, `built in ${(durationMs / 1000).toFixed(1)} s`);
   }
   return nodeImageRef();
+}
+
+/**
+ * kubeadmConfigPatches a kind cluster config needs for this node image on this host: Kubernetes
+ * 1.35+ refuses cgroup v1 unless KubeletConfiguration says failCgroupV1: false. Empty for 1.34.
+ */
+export function nodeKubeadmConfigPatches(version = kubernetesVersion(), cgroupV1 = !existsSync('/sys/fs/cgroup/cgroup.controllers')): string[] {
+  const [major, minor] = version.split('.').map(Number);
+  const needs = cgroupV1 && ((major ?? 0) > 1 || ((major ?? 0) === 1 && (minor ?? 0) >= 35));
+  return needs ? ['kind: KubeletConfiguration\nfailCgroupV1: false\n'] : [];
 }
