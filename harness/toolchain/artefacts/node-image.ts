@@ -17,8 +17,8 @@ import { cachedBinary } from '../go-tool.js';
 
 /**
  * A kind node image that needs no registry: Debian (debootstrap) with systemd, containerd, runc
- * and the CNI plugins; kubeadm, kubelet and kubectl; sysctl-bench's entrypoint and units; and
- * every image the cluster runs, as tars imported into containerd before kubelet starts.
+ * and the CNI plugins; kubeadm, kubelet, kubectl and crictl; sysctl-bench's entrypoint and units;
+ * and every image the cluster runs, already imported into the node's containerd at build time.
  * kind's own kindest/node image is preferred whenever it is present or can be pulled.
  */
 
@@ -158,6 +158,18 @@ export const nodeImageArtefact: Artefact = {
     writeFileSync(join(rootfs, 'kind/manifests/default-cni.yaml'), cniManifest());
     copyFileSync(join(nodeDir(), 'manifests/default-storage.yaml'), join(rootfs, 'kind/manifests/default-storage.yaml'));
     copyFileSync(set.archive, join(rootfs, 'kind/images', 'images.tar'));
+
+    context.step('preload the images into the node\'s containerd');
+    // The node's own containerd, chrooted, in private mount and PID namespaces (nothing outlives
+    // it); the archive is then dropped, the unpacked images stay in /var/lib/containerd.
+    copyFileSync(join(nodeDir(), 'build/preload-images.sh'), join(rootfs, 'preload-images.sh'));
+    await run('unshare', ['--mount', '--pid', '--fork', '--propagation', 'private', 'chroot', rootfs, '/bin/sh', '/preload-images.sh'], {
+      logFile: log,
+      timeoutMs: 20 * 60_000,
+      env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' },
+    });
+    rmSync(join(rootfs, 'preload-images.sh'));
+    rmSync(join(rootfs, 'kind/images', 'images.tar'));
 
     context.step('systemd: enable containerd, image import, kubelet');
     await chroot(rootfs, ['systemctl', 'enable', 'containerd.service', 'sysctl-bench-images.service', 'kubelet.service'], log);
