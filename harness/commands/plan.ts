@@ -46,7 +46,7 @@ function summarise(plan: Plan) {
     clusters: plan.clusters,
     deployments: plan.deployments.map((deployment) => ({
       name: deployment.name, cluster: deployment.cluster, pool: deployment.pool, kind: deployment.kind, workload: deployment.workload,
-      variant: deployment.variant, sysctls: deployment.sysctls, expected: deployment.expected, measured: deployment.measured,
+      variant: deployment.variant, sysctls: deployment.sysctls, expected: deployment.expected, retained: deployment.retained,
       reason: deployment.prediction.reason, message: deployment.prediction.message,
     })),
   };

@@ -17,8 +17,8 @@ export interface PlannedDeployment extends WorkloadDeployment {
   prediction: AdmissionPrediction;
   /** The outcome the run must observe: the scenario's explicit expectation, else the model's prediction. */
   expected: 'admitted' | 'forbidden' | 'invalid' | 'unsupported';
-  /** Measured (load or ipc) rather than only admitted. */
-  measured: boolean;
+  /** Kept running after its admission is observed: it is measured (load, ipc) or probed (isolation). */
+  retained: boolean;
 }
 
 export interface Plan {
@@ -45,7 +45,10 @@ export function buildPlan(scenario: Scenario, images: ImageRefs, runKey: string,
     ? pools.map((pool) => ({ name: clusterName(runKey, pool.name), pools: [pool] }))
     : [{ name: clusterName(runKey), pools }];
   const clusterOf = (pool: string) => clusters.find((cluster) => cluster.pools.some((p) => p.name === pool))?.name ?? '';
-  const measuredWorkloads = new Set([...(spec.load ?? []).map((entry) => entry.workload), ...(spec.ipc ?? []).map((entry) => entry.workload)]);
+  const usedLater = [...(spec.load ?? []), ...(spec.ipc ?? []), ...(spec.isolation ?? [])].map((entry) => entry.workload);
+  // An isolation check without a workload may probe any of them.
+  const everyWorkload = (spec.isolation ?? []).some((entry) => entry.workload === undefined && entry.check !== 'host-proc-unchanged');
+  const retainedWorkloads = new Set(everyWorkload ? spec.workloads.map((workload) => workload.name) : usedLater);
 
   const deployments: PlannedDeployment[] = [];
   for (const workload of spec.workloads) {
@@ -79,7 +82,7 @@ export function buildPlan(scenario: Scenario, images: ImageRefs, runKey: string,
           hostIPC: workload.hostIPC,
           prediction,
           expected: explicit?.expect ?? outcomeOf(prediction),
-          measured: measuredWorkloads.has(workload.name),
+          retained: retainedWorkloads.has(workload.name),
         });
       }
     }

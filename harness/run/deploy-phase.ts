@@ -16,7 +16,7 @@ export interface DeployedWorkload {
 
 /**
  * Deploys each planned workload and records predicted against observed admission. Workloads
- * that are not measured are removed once observed: a rejected Deployment keeps creating pods.
+ * that nothing measures or probes later are removed once observed: a rejected Deployment keeps creating pods.
  */
 export async function deployAll(context: RunContext, kubeOf: (cluster: string) => Kube, deployments: readonly PlannedDeployment[]): Promise<DeployedWorkload[]> {
   const deployed: DeployedWorkload[] = [];
@@ -29,7 +29,7 @@ export async function deployAll(context: RunContext, kubeOf: (cluster: string) =
     const mark = record.match ? '✔' : '✖';
     context.say(`  ${mark} [${index}/${deployments.length}] ${deployment.kind} ${deployment.name} on ${deployment.pool}: predicted ${record.predicted.outcome}, observed ${record.observed.outcome}${record.observed.reason ? ` (${record.observed.reason})` : ''}`);
     const admitted = record.observed.outcome === 'admitted';
-    if (!deployment.measured || !admitted) await removeWorkload(kube, deployment);
+    if (!deployment.retained || !admitted) await removeWorkload(kube, deployment);
     deployed.push({ deployment, admitted });
   }
   return deployed;

@@ -41,7 +41,7 @@ async function runbook(context: RunContext, kube: Kube, plan: Plan, node: string
   const template = plan.deployments.find((deployment) => deployment.workload === procedure.workload
     && (procedure.variant === undefined || deployment.variant === procedure.variant));
   if (!template) throw new Error(`runbook: no workload ${procedure.workload}${procedure.variant ? `/${procedure.variant}` : ''} in the plan`);
-  const deployment = { ...template, name: objectName(template.workload, template.variant, 'runbook'), pool: procedure.pool, measured: false };
+  const deployment = { ...template, name: objectName(template.workload, template.variant, 'runbook'), pool: procedure.pool, retained: false };
 
   const before = await applyAndObserve(kube, deployment);
   const restart = await applyKubeletExtraArgs(node, runbookLine(procedure.allowedUnsafeSysctls));

@@ -49,7 +49,8 @@ describe('buildPlan layouts', () => {
     expect(plan.clusters.map((cluster) => cluster.pools.length)).toEqual([1, 1, 1]);
     const web = plan.deployments.find((d) => d.workload === 'web');
     expect(web?.cluster).toBe(clusterName('default', 'net'));
-    expect(web?.measured).toBe(true);
+    expect(web?.retained).toBe(true);
+    expect(plan.deployments.find((d) => d.workload === 'strict-net')?.retained).toBe(false);
   });
 });
 
