@@ -8,7 +8,7 @@ import { readSysctl } from './readers.js';
 export const watchedHostSysctls = [
   'net.core.somaxconn', 'net.ipv4.tcp_max_syn_backlog', 'net.ipv4.tcp_syncookies', 'net.ipv4.ip_local_port_range',
   'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.ping_group_range', 'kernel.msgmax', 'kernel.msgmnb', 'kernel.msgmni',
-  'kernel.sem', 'kernel.shmmax', 'kernel.shm_rmid_forced', 'fs.mqueue.msg_max', 'vm.swappiness', 'kernel.pid_max',
+  'kernel.sem', 'kernel.shmmax', 'kernel.shm_rmid_forced', 'fs.mqueue.msg_max', 'vm.swappiness', 'fs.file-max', 'kernel.pid_max',
 ] as const;
 
 export type Snapshot = Record<string, string>;
