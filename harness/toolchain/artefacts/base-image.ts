@@ -99,7 +99,7 @@ export function baseImageRef(): string {
 
 export const baseImageArtefact: Artefact = {
   id: 'base-image',
-  title: 'base image (Debian minbase + iptables)',
+  title: 'base image (Debian)',
   dependsOn: ['docker-engine'],
   fingerprint: baseImageFingerprint,
   probe: () => probeImage(baseImageRef(), baseImageFingerprint(), 'base-image', 'sysctl-bench doctor --fix (debootstrap, ~1 min)'),

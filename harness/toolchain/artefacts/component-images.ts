@@ -155,7 +155,7 @@ async function dockerBuild(options: {
 
 export const componentImagesArtefact: Artefact = {
   id: 'component-images',
-  title: 'control-plane, etcd, CoreDNS, pause, kube-proxy and CNI images',
+  title: 'cluster component images',
   dependsOn: ['docker-engine', 'go', 'kubernetes-binaries', 'base-image'],
   fingerprint: componentImagesFingerprint,
   async probe(): Promise<Probe> {

@@ -137,7 +137,7 @@ async function downloadedGoMod(module: string, version: string, logFile: string)
 
 export const kubernetesBinariesArtefact: Artefact = {
   id: 'kubernetes-binaries',
-  title: `Kubernetes v${kubernetesVersion()} binaries`,
+  title: `Kubernetes binaries v${kubernetesVersion()}`,
   dependsOn: ['go'],
   fingerprint: () =>
     fingerprint(['kubernetes-binaries', kubernetesVersion(), ...kubernetesBinaryNames, ...goFlags, linkFlags, 'CGO_ENABLED=0']),

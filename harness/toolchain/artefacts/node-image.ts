@@ -110,7 +110,7 @@ const maskedUnits = [
 
 export const nodeImageArtefact: Artefact = {
   id: 'node-image',
-  title: `kind node image for Kubernetes v${kubernetesVersion()}`,
+  title: `kind node image v${kubernetesVersion()}`,
   dependsOn: ['docker-engine', 'privileged-containers', 'kubernetes-binaries', 'component-images'],
   fingerprint: nodeImageFingerprint,
   async probe(): Promise<Probe> {
