@@ -12,15 +12,15 @@ import type { RunContext } from './run-context.js';
 type IsolationEntry = NonNullable<Scenario['spec']['isolation']>[number];
 
 /**
- * Finds, for a sysctl, a running pod that set it and a running neighbour on the same node that did
- * not: the pair every namespaced proof compares.
+ * Finds, for a sysctl, a running pod that set it and a running neighbour on the same node that
+ * did not set it to the same value: the pair every namespaced proof compares.
  */
 async function pairFor(kube: Kube, deployments: readonly PlannedDeployment[], workload: string | undefined, sysctl: string) {
   const candidates = deployments.filter((deployment) => workload === undefined || deployment.workload === workload);
-  const sets = (deployment: PlannedDeployment) => Object.keys(deployment.sysctls).some((name) => toDotSeparated(name) === sysctl);
-  for (const tuned of candidates.filter(sets)) {
+  const valueOf = (deployment: PlannedDeployment) => Object.entries(deployment.sysctls).find(([name]) => toDotSeparated(name) === sysctl)?.[1];
+  for (const tuned of candidates.filter((deployment) => valueOf(deployment) !== undefined)) {
     for (const tunedPod of await runningPods(kube, tuned)) {
-      for (const neighbour of candidates.filter((deployment) => !sets(deployment))) {
+      for (const neighbour of candidates.filter((deployment) => valueOf(deployment) !== valueOf(tuned))) {
         const neighbourPod = (await runningPods(kube, neighbour)).find((pod) => pod.node === tunedPod.node);
         if (neighbourPod) return { tuned, tunedPod, neighbourPod };
       }
@@ -44,13 +44,13 @@ export async function runIsolationCheck(
   }
 
   const pair = await pairFor(kube, deployments, entry.workload, sysctl);
-  if (!pair) return failed(`no running pod that sets ${sysctl} with a neighbour on the same node that does not`);
+  if (!pair) return failed(`no running pod that sets ${sysctl} with a neighbour on the same node that sets it otherwise or not at all`);
   const isolation: IsolationContext = {
     kube, node: pair.tunedPod.node, tunedPod: pair.tunedPod.pod, neighbourPod: pair.neighbourPod.pod, workload: entry.workload,
   };
   switch (entry.check) {
     case 'namespaced-differs':
-      return { type: 'isolation', ...(await namespacedDiffers(isolation, sysctl, pair.tuned.sysctls[name] ?? pair.tuned.sysctls[sysctl] ?? '')) };
+      return { type: 'isolation', ...(await namespacedDiffers(isolation, sysctl, Object.entries(pair.tuned.sysctls).find(([key]) => toDotSeparated(key) === sysctl)?.[1] ?? '')) };
     case 'host-change-not-leaked':
       return { type: 'isolation', ...(await hostChangeNotLeaked(isolation, sysctl)) };
     case 'pod-change-contained': {
