@@ -1,5 +1,4 @@
-import { LineCounter, parseAllDocuments, parseDocument } from 'yaml';
-import { chunkText, fastParseDocument, splitDocuments, UNSUPPORTED } from './fast-yaml.js';
+import { LineCounter, parseAllDocuments } from 'yaml';
 import {
   LIST_FIELDS,
   OBJECT_FIELDS,
@@ -13,7 +12,7 @@ import {
   type WorkloadKind,
 } from './known-fields.js';
 import { closestName } from './suggest.js';
-import { treeFromYaml, type MapNode, type Position, type TreeNode } from './tree.js';
+import { documentsFromEvents, NEEDS_YAML, treeFromYaml, type MapNode, type Position, type TreeNode } from './tree.js';
 
 export interface SysctlEntry {
   readonly name: string;
@@ -58,35 +57,38 @@ const WORKLOAD_KIND_SET: ReadonlySet<string> = new Set(WORKLOAD_KINDS);
  */
 export function readWorkloads(text: string, file: string): WorkloadReadResult {
   const reader = new Reader(file);
-  for (const document of documentTrees(text, file, reader.problems)) {
-    if (document) reader.readObject(document, '');
+  const documents = documentsFromEvents(text);
+  if (!documents) {
+    for (const tree of yamlTrees(text, file, reader.problems, 0, false)) if (tree) reader.readObject(tree, '');
+    return { templates: reader.templates, problems: reader.problems };
+  }
+  for (const document of documents) {
+    const templates = reader.templates.length;
+    const problems = reader.problems.length;
+    if (document.tree !== NEEDS_YAML) {
+      if (document.tree) reader.readObject(document.tree, '');
+      if (reader.problems.length === problems) continue;
+      // Something to report: read the document again with `yaml`, whose positions the messages use.
+      reader.templates.length = templates;
+      reader.problems.length = problems;
+    }
+    const [tree] = yamlTrees(text.slice(document.start, document.end), file, reader.problems, document.lineOffset, true);
+    if (tree) reader.readObject(tree, '');
   }
   return { templates: reader.templates, problems: reader.problems };
 }
 
 /**
- * Each document as a tree: the fast reader where it can, the `yaml` library where it cannot (and
- * for its exact syntax errors). Both give the same trees; the unit tests hold them to it.
+ * The documents of `text` as trees read by the `yaml` library, with its syntax errors as problems
+ * (a document with errors gives null). `lineOffset` shifts lines when `text` is a slice of the
+ * file starting at a line start; `firstOnly` keeps the slice's own document, not the marker of the
+ * next one that may end it.
  */
-function documentTrees(text: string, file: string, problems: ManifestProblem[]): (TreeNode | null)[] {
-  const chunks = splitDocuments(text);
-  if (!chunks) return slowTrees(text, file, problems, 0);
-  const trees: (TreeNode | null)[] = [];
-  for (const chunk of chunks) {
-    const fast = fastParseDocument(chunk);
-    if (fast !== UNSUPPORTED) trees.push(fast);
-    else trees.push(...slowTrees(chunkText(chunk), file, problems, chunk.startLine - 1));
-  }
-  return trees;
-}
-
-function slowTrees(text: string, file: string, problems: ManifestProblem[], lineOffset: number): (TreeNode | null)[] {
+function yamlTrees(text: string, file: string, problems: ManifestProblem[], lineOffset: number, firstOnly: boolean): (TreeNode | null)[] {
   const lineCounter = new LineCounter();
-  const documents = lineOffset === 0
-    ? parseAllDocuments(text, { lineCounter, uniqueKeys: true })
-    : [parseDocument(text, { lineCounter, uniqueKeys: true })];
-  if (!Array.isArray(documents)) return [];
-  return documents.map((document) => {
+  const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true });
+  if (!Array.isArray(parsed)) return [];
+  return (firstOnly ? parsed.slice(0, 1) : parsed).map((document) => {
     if (document.errors.length > 0) {
       for (const error of document.errors) {
         const pos = lineCounter.linePos(error.pos[0]);

@@ -1,9 +1,11 @@
+import { CORE_SCHEMA, EVENT_ID, getScalarValue, NOT_RESOLVED, parseEvents, SCALAR_STYLE, type Event, type ScalarTagDefinition } from 'js-yaml';
 import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
 
 /**
  * The plain YAML tree the workload reader walks: mappings, sequences and scalars, each with the
- * 1-based line and column where it starts. Two producers make it: the fast reader for the block
- * style manifests are written in, and the `yaml` library for everything else.
+ * 1-based line and column where it starts. Two producers make it: `js-yaml`'s event parser, fast,
+ * for the plain manifests of a stream, and the `yaml` library, exact in its positions and errors,
+ * for whatever the first cannot settle.
  */
 export interface Position {
   readonly line: number;
@@ -70,4 +72,170 @@ export function treeFromYaml(document: Document, lineCounter: LineCounter, lineO
   const contents = document.contents as Node | null;
   if (contents === null || (isScalar(contents) && contents.value === null)) return null;
   return convert(contents, { line: 1 + lineOffset, col: 1 }, 0);
+}
+
+/** A document the event reader leaves to the `yaml` library: tags, aliases, keys other than strings, duplicate keys. */
+export const NEEDS_YAML = Symbol('needs the yaml library');
+
+export interface EventDocument {
+  /** The content; null for an empty document. */
+  readonly tree: TreeNode | null | typeof NEEDS_YAML;
+  /** The document's text, from the start of the line its content starts on to that of the next one. */
+  readonly start: number;
+  readonly end: number;
+  /** Lines before `start`, to add to positions read from the slice. */
+  readonly lineOffset: number;
+}
+
+// Read once: the loop below runs per event, hundreds of thousands of times for a large stream.
+const { DOCUMENT, POP, ALIAS, SCALAR, MAPPING } = EVENT_ID;
+const { PLAIN, SINGLE_QUOTED, DOUBLE_QUOTED } = SCALAR_STYLE;
+const scalarText = getScalarValue;
+
+const IMPLICIT_SCALAR_TAGS = CORE_SCHEMA.tags.filter((tag): tag is ScalarTagDefinition => tag.nodeKind === 'scalar' && tag.implicit);
+
+/** The implicit tags that may match a plain scalar, by its first character. */
+const TAGS_BY_FIRST_CHAR = new Map<string, ScalarTagDefinition[]>();
+
+/** A plain scalar's value in the YAML 1.2 core schema (the `yaml` library's default too). */
+function resolvePlain(source: string): string | number | boolean | null {
+  const first = source.charAt(0);
+  let tags = TAGS_BY_FIRST_CHAR.get(first);
+  if (!tags) {
+    tags = IMPLICIT_SCALAR_TAGS.filter((tag) => !tag.implicitFirstChars || tag.implicitFirstChars.includes(first));
+    TAGS_BY_FIRST_CHAR.set(first, tags);
+  }
+  for (const tag of tags) {
+    const value: unknown = tag.resolve(source, false, tag.tagName);
+    if (value === NOT_RESOLVED) continue;
+    if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+    return String(value);
+  }
+  return source;
+}
+
+interface Frame {
+  readonly node: { type: 'map'; entries: MapEntry[]; pos: Position } | { type: 'seq'; items: TreeNode[]; pos: Position };
+  /** Mappings: the key read, waiting for its value. */
+  key?: string | undefined;
+  keyPos?: Position;
+}
+
+/**
+ * Every document of a stream as a tree, from `js-yaml`'s event parser (`parseEvents`), which gives
+ * each node's source offset. Positions are exact for mappings, sequences and plain or quoted
+ * scalars, the only ones a problem-free read reports (the object's line, each sysctl entry's);
+ * empty and block scalars get an approximate one. The caller re-reads a document with the `yaml`
+ * library whenever it has something to report about it, so that problems carry `yaml`'s positions.
+ * Returns null when the whole text is better read by `yaml`: a syntax error (its messages are the
+ * ones we print), directives, a byte order mark.
+ */
+export function documentsFromEvents(text: string): EventDocument[] | null {
+  if (text.charCodeAt(0) === 0xfeff) return null;
+  let events: Event[];
+  try {
+    events = parseEvents(text, {});
+  } catch {
+    return null;
+  }
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  /** 0-based index of the line holding `offset`. */
+  const lineIndex = (offset: number): number => {
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (lineStarts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return low;
+  };
+  // Offsets mostly grow from one event to the next: walk a line cursor rather than search.
+  let line = 0;
+  let lastOffset = 0;
+  const position = (offset: number): Position => {
+    if (offset >= 0) lastOffset = offset;
+    while (line + 1 < lineStarts.length && lineStarts[line + 1]! <= lastOffset) line++;
+    while (lineStarts[line]! > lastOffset) line--;
+    return { line: line + 1, col: lastOffset - lineStarts[line]! + 1 };
+  };
+
+  const documents: { tree: TreeNode | null | typeof NEEDS_YAML; first: number }[] = [];
+  let tree: TreeNode | null = null;
+  let needsYaml = false;
+  let first = -1;
+  let stack: Frame[] = [];
+  /** Places a finished node in its parent, or makes it the document's content. */
+  const place = (node: TreeNode): void => {
+    const frame = stack[stack.length - 1];
+    if (!frame) {
+      tree = node;
+    } else if (frame.node.type === 'seq') {
+      frame.node.items.push(node);
+    } else if (!frame.keyPos) {
+      // Keys other than strings are rare enough in manifests to leave to `yaml`, with its duplicate check.
+      if (node.type !== 'scalar' || typeof node.value !== 'string') needsYaml = true;
+      else if (frame.node.entries.some((entry) => entry.key === node.value)) needsYaml = true;
+      frame.key = node.type === 'scalar' && typeof node.value === 'string' ? node.value : undefined;
+      frame.keyPos = node.pos;
+    } else {
+      frame.node.entries.push({ key: frame.key, keyPos: frame.keyPos, value: node });
+      frame.keyPos = undefined;
+    }
+  };
+  for (const event of events) {
+    if (event.type === DOCUMENT) {
+      if (event.directives.length > 0) return null;
+      tree = null;
+      needsYaml = false;
+      first = -1;
+      stack = [];
+      continue;
+    }
+    if (event.type === POP) {
+      const frame = stack.pop();
+      if (frame) place(frame.node);
+      else documents.push({ tree: needsYaml ? NEEDS_YAML : isNullScalar(tree) ? null : tree, first });
+      continue;
+    }
+    if (event.type === ALIAS) {
+      needsYaml = true;
+      place({ type: 'scalar', value: null, pos: position(-1) });
+      continue;
+    }
+    if (event.tagStart >= 0) needsYaml = true;
+    if (event.type === SCALAR) {
+      const quoted = event.style === SINGLE_QUOTED || event.style === DOUBLE_QUOTED;
+      const start = event.valueStart >= 0 && quoted ? event.valueStart - 1 : event.valueStart;
+      if (first < 0) first = minOffset(minOffset(start, event.anchorStart), event.tagStart);
+      const source = scalarText(text, event);
+      place({ type: 'scalar', value: event.style === PLAIN ? resolvePlain(source) : source, pos: position(start) });
+      continue;
+    }
+    if (first < 0) first = minOffset(minOffset(event.start, event.anchorStart), event.tagStart);
+    const pos = position(event.start);
+    stack.push(event.type === MAPPING
+      ? { node: { type: 'map', entries: [], pos } }
+      : { node: { type: 'seq', items: [], pos } });
+  }
+
+  const out: EventDocument[] = [];
+  let end = text.length;
+  for (let index = documents.length - 1; index >= 0; index--) {
+    const document = documents[index]!;
+    const line = document.first >= 0 ? lineIndex(document.first) : -1;
+    const start = line >= 0 ? lineStarts[line]! : end;
+    out.push({ tree: document.tree, start, end, lineOffset: Math.max(line, 0) });
+    end = start;
+  }
+  return out.reverse();
+}
+
+function isNullScalar(node: TreeNode | null): boolean {
+  return node === null || (node.type === 'scalar' && node.value === null);
+}
+
+function minOffset(a: number, b: number): number {
+  return a < 0 ? b : b < 0 ? a : Math.min(a, b);
 }
