@@ -3,7 +3,7 @@ import { Listr } from 'listr2';
 import { ExitCode } from '../errors.js';
 import type { Probe } from '../toolchain/artefact.js';
 import { ensureArtefacts, type EnsureOutcome } from '../toolchain/ensure.js';
-import { artefacts } from '../toolchain/registry.js';
+import { artefacts, buildOrder, runArtefactIds } from '../toolchain/registry.js';
 
 export function registerDoctor(program: Command): void {
   program
@@ -35,7 +35,7 @@ export function formatRow(title: string, probe: Probe): string {
   const mark = probe.state === 'missing' ? 'MISSING' : probe.state === 'built' ? 'built  ' : 'found  ';
   const cost = probe.build ? ` (built in ${(probe.build.durationMs / 1000).toFixed(0)} s, ${formatBytes(probe.build.sizeBytes)})` : '';
   const cure = probe.fix ? `\n    fix: ${probe.fix}` : '';
-  return `${mark} ${title.padEnd(26)} ${probe.detail}${cost}${cure}`;
+  return `${mark} ${title.padEnd(40)} ${probe.detail}${cost}${cure}`;
 }
 
 export function formatBytes(bytes: number): string {
@@ -54,15 +54,15 @@ export function formatBytes(bytes: number): string {
 export async function fix(): Promise<number> {
   const started = Date.now();
   let outcomes: EnsureOutcome[] = [];
-  const total = artefacts.length;
+  const total = buildOrder(runArtefactIds).length;
   let done = 0;
   const tasks = new Listr([
     {
       title: `toolchain: 0/${total}`,
       task: async (_ctx, task) => {
-        outcomes = await ensureArtefacts(artefacts.map((artefact) => artefact.id), (event) => {
+        outcomes = await ensureArtefacts(runArtefactIds, (event) => {
           if (event.kind === 'step') task.output = `${event.artefact.title}: ${event.detail}`;
-          if (event.kind === 'built' || event.kind === 'reused') {
+          if ((event.kind === 'built' || event.kind === 'reused') && done < total) {
             done += 1;
             task.title = `toolchain: ${progressBar(done, total)} ${done}/${total} ${event.artefact.title} ${event.kind}`;
           }
@@ -73,7 +73,7 @@ export async function fix(): Promise<number> {
   ], { renderer: process.stdout.isTTY ? 'default' : 'simple', exitOnError: true });
   await tasks.run();
   for (const outcome of outcomes) {
-    process.stdout.write(`${outcome.action.padEnd(7)} ${outcome.title.padEnd(26)} ${(outcome.durationMs / 1000).toFixed(1).padStart(7)} s\n`);
+    process.stdout.write(`${outcome.action.padEnd(7)} ${outcome.title.padEnd(40)} ${(outcome.durationMs / 1000).toFixed(1).padStart(7)} s\n`);
   }
   process.stdout.write(`toolchain ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   return ExitCode.ok;

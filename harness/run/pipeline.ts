@@ -13,6 +13,7 @@ import type { Scenario } from '../scenario/schema.js';
 import { nodeImageRef } from '../toolchain/artefacts/node-image.js';
 import { loadgenImageRef, workloadImageRef } from '../toolchain/artefacts/workload-images.js';
 import { ensureArtefacts } from '../toolchain/ensure.js';
+import { runArtefactIds } from '../toolchain/registry.js';
 import { pinned } from '../toolchain/versions.js';
 import { stringify } from 'yaml';
 import { ensureNamespace } from '../workloads/deploy.js';
@@ -44,9 +45,6 @@ export interface RunOutcome {
   results: Results | undefined;
   exitCode: number;
 }
-
-/** Artefacts every run needs before a cluster can be made. */
-const requiredArtefacts = ['docker-engine', 'privileged-containers', 'kind', 'node-image', 'workload-images', 'loadgen-image'];
 
 /**
  * scenario file -> plan -> clusters -> workloads -> load -> measurements -> report.
@@ -100,7 +98,7 @@ async function execute(context: RunContext, scenario: Scenario, options: RunOpti
   const hostBefore = await snapshotHost(sysctlsOf(scenario));
 
   await context.phase('toolchain', async () => {
-    await ensureArtefacts(requiredArtefacts, (event) => {
+    await ensureArtefacts(runArtefactIds, (event) => {
       if (event.kind === 'step') context.say(`  ${event.artefact.title}: ${event.detail}`);
       if (event.kind === 'built') context.say(`  ${event.artefact.title}: ${event.detail}`);
     });

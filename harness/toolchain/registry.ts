@@ -17,6 +17,12 @@ function uniqueById(list: readonly Artefact[]): Artefact[] {
   return list.filter((artefact, index) => list.findIndex((other) => other.id === artefact.id) === index);
 }
 
+/**
+ * What a run needs; the rest of the list are build inputs, made only when these need them (a
+ * machine that can pull kindest/node never compiles Kubernetes).
+ */
+export const runArtefactIds = ['docker-engine', 'privileged-containers', 'kind', 'node-image', 'workload-images', 'loadgen-image'] as const;
+
 export function artefactById(id: string): Artefact | undefined {
   return artefacts.find((artefact) => artefact.id === id);
 }

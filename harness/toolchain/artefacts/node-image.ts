@@ -1,7 +1,8 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Artefact, BuildContext, Probe } from '../artefact.js';
-import { buildRecord, saveBuildRecord } from '../build-records.js';
+import { buildRecord } from '../build-records.js';
+import { ensureArtefacts } from '../ensure.js';
 import { fingerprintLabel, imageIsCurrent, inspectImage, tryPull } from '../docker.js';
 import { EnvironmentError } from '../../errors.js';
 import { run } from '../exec.js';
@@ -111,7 +112,9 @@ const maskedUnits = [
 export const nodeImageArtefact: Artefact = {
   id: 'node-image',
   title: `kind node image v${kubernetesVersion()}`,
-  dependsOn: ['docker-engine', 'privileged-containers', 'kubernetes-binaries', 'component-images'],
+  // Its build inputs (Kubernetes binaries, component images) are ensured inside build(), after the
+  // official image could not be had: a machine that can pull kindest/node never compiles Kubernetes.
+  dependsOn: ['docker-engine', 'privileged-containers'],
   fingerprint: nodeImageFingerprint,
   async probe(): Promise<Probe> {
     const official = officialNodeImage(kubernetesVersion());
@@ -127,6 +130,9 @@ export const nodeImageArtefact: Artefact = {
     const official = officialNodeImage(kubernetesVersion());
     context.step(`docker pull ${official}`);
     if (await tryPull(official)) return imageSize(official);
+    await ensureArtefacts(['kubernetes-binaries', 'component-images'], (event) => {
+      if (event.kind === 'step') context.step(`${event.artefact.title}: ${event.detail}`);
+    });
 
     const set = readComponentImageSet();
     if (!set) throw new Error('component images are not built from the current inputs (build component-images first)');
@@ -212,22 +218,7 @@ export const nodeImageArtefacts: readonly Artefact[] = [
  * build to cacheDir('logs', '<id>.log').
  */
 export async function ensureNodeImage(onStep: (id: string, detail: string) => void = () => {}): Promise<string> {
-  try {
-    return await nodeImageRef();
-  } catch (error) {
-    if (!(error instanceof EnvironmentError)) throw error;
-  }
-  for (const artefact of nodeImageArtefacts) {
-    const started = Date.now();
-    const probe = await artefact.probe();
-    if (probe.state !== 'missing') continue;
-    if (!artefact.build) throw new EnvironmentError(`${artefact.title}: ${probe.detail}`, { fix: probe.fix });
-    const context: BuildContext = { logFile: join(cacheDir('logs'), `${artefact.id}.log`), step: (title) => onStep(artefact.id, title) };
-    const sizeBytes = await artefact.build(context);
-    const durationMs = Date.now() - started;
-    saveBuildRecord(artefact.id, { fingerprint: artefact.fingerprint(), builtAt: new Date().toISOString(), durationMs, sizeBytes });
-    onStep(artefact.id, `built in ${(durationMs / 1000).toFixed(1)} s`);
-  }
+  await ensureArtefacts(['node-image'], (event) => onStep(event.artefact.id, event.detail));
   return nodeImageRef();
 }
 
