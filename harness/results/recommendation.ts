@@ -78,7 +78,13 @@ function judgeVariant(
   const failedIsolation = isolation.filter((p) => !p.passed && (p.sysctl in sysctls || p.workload === workload.workload));
   const comparisons = workload.comparisons.filter((c) => c.variant === variant);
   const improved = ordered(comparisons.filter((c) => c.verdict === 'improved'));
-  const regressed = ordered(comparisons.filter((c) => c.verdict === 'regressed'));
+  // Latencies are measured over the requests that succeeded. When the tuned variant fails fewer,
+  // it also times the requests the baseline lost (which waited longest), so a rise in those
+  // latencies is the price of serving them, not a regression: a caveat, not a veto.
+  const fewerFailures = comparisons.some((c) => (c.metric === 'errors' || c.metric === 'error_rate') && c.verdict === 'improved');
+  const overSuccessesOnly = (c: MetricComparison) => fewerFailures && /^(connect|total)_/.test(c.metric);
+  const regressed = ordered(comparisons.filter((c) => c.verdict === 'regressed' && !overSuccessesOnly(c)));
+  const survivorship = ordered(comparisons.filter((c) => c.verdict === 'regressed' && overSuccessesOnly(c)));
   const base = { workload: workload.workload, variant, sysctls };
 
   const blockers: { short: string; long: string }[] = [];
@@ -107,11 +113,16 @@ function judgeVariant(
   }
 
   const rest = improved.length - 2;
-  const tail = rest > 0 ? `, ${rest} more metric${rest === 1 ? '' : 's'} improved and none regressed` : ', none regressed';
+  const noneWorse = survivorship.length ? 'none regressed beyond serving more requests' : 'none regressed';
+  const tail = rest > 0 ? `, ${rest} more metric${rest === 1 ? '' : 's'} improved and ${noneWorse}` : `, ${noneWorse}`;
   const pools = admittedPools.length ? ` Admitted on pool ${admittedPools.join(', ')}` : '';
-  const caveat = rejected.length
+  const rejectedCaveat = rejected.length
     ? `; rejected where the kubelet does not allow it (${unique(rejected.map((a) => `pool ${a.pool}: ${a.observed.reason ?? a.observed.outcome}`)).join(', ')}), as predicted`
     : '';
+  const survivorshipCaveat = survivorship.length
+    ? `; ${survivorship.map(describeChangeShort).join(' and ')} rose, but over successful requests only: the tuned variant also served the requests the baseline lost`
+    : '';
+  const caveat = `${rejectedCaveat}${survivorshipCaveat}`;
   return {
     recommended: true,
     item: {

@@ -108,6 +108,28 @@ describe('aggregate outcomes', () => {
     expect(results.recommendation.doNotRollOut.some((r) => r.workload === 'net-backlog')).toBe(true);
   });
 
+  it('does not veto a tuning for slower successful requests when it also fails fewer of them', () => {
+    // As measured on kind: with a short accept queue the baseline drops 425 of 1500 requests;
+    // the tuned server serves them all, and the ones it now serves waited in its queue.
+    const net = (r: RawRecord) => r.type === 'measurement' && r.workload === 'net-backlog' && !r.warmup;
+    const changed = records.map((r) => {
+      if (!net(r) || r.type !== 'measurement') return r;
+      const tuned = r.variant === 'tuned';
+      return { ...r, metrics: { ...r.metrics, errors: tuned ? 0 : 400 + r.repetition, total_p50_ms: tuned ? 2390 + r.repetition : 2250 + r.repetition } };
+    });
+    const results = aggregate(changed, thresholds);
+    const comparisons = results.performance.find((w) => w.workload === 'net-backlog')?.comparisons ?? [];
+    expect(comparisons.find((c) => c.metric === 'total_p50_ms')?.verdict).toBe('regressed');
+    expect(comparisons.find((c) => c.metric === 'errors')?.verdict).toBe('improved');
+    const item = results.recommendation.rollOut.find((r) => r.workload === 'net-backlog');
+    expect(item?.because).toMatch(/rose, but over successful requests only/);
+
+    // Without fewer failures, the same rise is a regression and vetoes the tuning.
+    const slowerOnly = changed.map((r) => (net(r) && r.type === 'measurement' ? { ...r, metrics: { ...r.metrics, errors: 0, error_rate: 0 } } : r));
+    const vetoed = aggregate(slowerOnly, thresholds).recommendation.doNotRollOut.find((r) => r.workload === 'net-backlog');
+    expect(vetoed?.headline).toMatch(/got worse/);
+  });
+
   it('fails a threshold whose metric was never measured', () => {
     const results = aggregate(records, [{ workload: 'nope', metric: 'rps', variant: 'tuned', min: 1 }]);
     expect(results.thresholds[0]?.detail).toContain('no measurement of rps for nope');
