@@ -7,6 +7,7 @@ import { listClusters } from '../../harness/cluster/kind-cluster.js';
 import type { Results } from '../../harness/results/results.js';
 import { runScenario } from '../../harness/run/pipeline.js';
 import { run } from '../../harness/toolchain/exec.js';
+import { inspectReport } from '../report/inspect-report.js';
 
 /**
  * Every shipped scenario, end to end on real kind clusters, at reduced size (fewer connections,
@@ -14,6 +15,8 @@ import { run } from '../../harness/toolchain/exec.js';
  */
 const reportsDir = join(process.cwd(), 'reports', 'e2e');
 const lines: string[] = [];
+
+let lastRunDir = '';
 
 async function runSmall(scenario: string, overrides: { repetitions?: number; scale?: number } = {}): Promise<Results> {
   const outcome = await runScenario({
@@ -25,6 +28,7 @@ async function runSmall(scenario: string, overrides: { repetitions?: number; sca
     warmup: 0,
     say: (line) => lines.push(line),
   });
+  lastRunDir = outcome.runDir;
   const results = JSON.parse(readFileSync(join(outcome.runDir, 'results.json'), 'utf8')) as Results;
   expect(results.outcome.exitCode, `${scenario}: ${results.outcome.reason}\n${lines.slice(-30).join('\n')}`).not.toBe(2);
   return results;
@@ -151,7 +155,18 @@ describe('shipped scenarios on kind', () => {
     expect(median(results, 'ipc', 'msg_16384_errors').tuned).toBe(0);
     expect(median(results, 'ipc', 'sem_1000_errors').tuned).toBe(0);
     const phases = results.phases.map((phase) => phase.name);
-    for (const phase of ['toolchain', 'cluster-create', 'image-load', 'deploy', 'load', 'probes', 'procedures']) expect(phases).toContain(phase);
+    for (const phase of ['toolchain', 'cluster-create', 'image-load', 'deploy', 'load', 'probes', 'procedures', 'report']) expect(phases).toContain(phase);
     await expectNothingLeft();
+
+    // The report of this real run, in a real browser: self-contained, every chart drawn, readable.
+    const page = await inspectReport(join(lastRunDir, 'index.html'), join(lastRunDir, 'screenshot.png'));
+    expect(page.requests).toEqual([page.fileUrl]);
+    expect(page.pageErrors).toEqual([]);
+    expect(page.charts).toBeGreaterThan(5);
+    expect(page.undrawnCharts).toEqual([]);
+    expect(page.h1Count).toBe(1);
+    expect(page.headingSkips).toEqual([]);
+    expect(page.tablesWithoutHeaders).toBe(0);
+    expect(page.contrastFailures).toBe(0);
   });
 });
