@@ -1,13 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
-// Layers, run in this order by `npm test`: pure logic, the report in a real browser, a real Docker engine, real kind clusters.
-// The end-to-end layer runs its files one at a time: two kind clusters on a 2-core machine starve each other.
+// Layers, run in this order by `npm test` (sequence.groupOrder; projects would otherwise run all at
+// once): pure logic, the report in a real browser, a real Docker engine, real kind clusters.
+// The Docker and kind layers run their files one at a time: two kind clusters on a 2-core machine
+// starve each other.
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['test/unit/**/*.test.ts'],
         },
       },
@@ -15,6 +18,7 @@ export default defineConfig({
         // The report in a real headless Chromium (installed on demand by scripts/ensure-chromium.sh); no Docker.
         test: {
           name: 'report',
+          sequence: { groupOrder: 1 },
           include: ['test/report/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 15 * 60_000,
@@ -24,6 +28,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          sequence: { groupOrder: 2 },
           include: ['test/integration/**/*.test.ts'],
           testTimeout: 15 * 60_000,
           hookTimeout: 60 * 60_000,
@@ -33,6 +38,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          sequence: { groupOrder: 3 },
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 30 * 60_000,
           hookTimeout: 60 * 60_000,
