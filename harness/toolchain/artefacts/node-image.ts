@@ -221,13 +221,3 @@ export async function ensureNodeImage(onStep: (id: string, detail: string) => vo
   await ensureArtefacts(['node-image'], (event) => onStep(event.artefact.id, event.detail));
   return nodeImageRef();
 }
-
-/**
- * kubeadmConfigPatches a kind cluster config needs for this node image on this host: Kubernetes
- * 1.35+ refuses cgroup v1 unless KubeletConfiguration says failCgroupV1: false. Empty for 1.34.
- */
-export function nodeKubeadmConfigPatches(version = kubernetesVersion(), cgroupV1 = !existsSync('/sys/fs/cgroup/cgroup.controllers')): string[] {
-  const [major, minor] = version.split('.').map(Number);
-  const needs = cgroupV1 && ((major ?? 0) > 1 || ((major ?? 0) === 1 && (minor ?? 0) >= 35));
-  return needs ? ['kind: KubeletConfiguration\nfailCgroupV1: false\n'] : [];
-}
