@@ -3,7 +3,6 @@ import type { Artefact, Probe } from './artefact.js';
 import { EnvironmentError } from '../errors.js';
 import { saveBuildRecord } from './build-records.js';
 import { cacheDir } from './paths.js';
-import { buildOrder } from './registry.js';
 
 export interface EnsureEvent {
   artefact: Artefact;
@@ -25,6 +24,9 @@ export interface EnsureOutcome {
  * only the missing ones. A failed build stops here: what depends on it could not be built anyway.
  */
 export async function ensureArtefacts(ids: readonly string[], onEvent: (event: EnsureEvent) => void = () => {}): Promise<EnsureOutcome[]> {
+  // Imported here, not at the top: the registry lists the node image, whose build calls this
+  // function for its own inputs, and a static import would make that a cycle at load time.
+  const { buildOrder } = await import('./registry.js');
   const outcomes: EnsureOutcome[] = [];
   for (const artefact of buildOrder(ids)) {
     const started = Date.now();

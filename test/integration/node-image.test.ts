@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { kindClusterConfig } from '../../harness/policy/index.js';
 import { readComponentImageSet } from '../../harness/toolchain/artefacts/component-images.js';
 import { kindBinary } from '../../harness/toolchain/artefacts/kind.js';
 import { builtNodeImageRef, ensureNodeImage } from '../../harness/toolchain/artefacts/node-image.js';
@@ -29,19 +31,12 @@ let image = '';
 /** The anonymous volumes (/var) of the node containers, which `kind delete` must remove. */
 let nodeVolumes: string[] = [];
 
-const kindConfig = `kind: Cluster
-apiVersion: kind.x-k8s.io/v1alpha4
-nodes:
-  - role: control-plane
-  - role: worker
-    kubeadmConfigPatches:
-      - |
-        kind: JoinConfiguration
-        nodeRegistration:
-          kubeletExtraArgs:
-            allowed-unsafe-sysctls: "net.*"
-  - role: worker
-`;
+// The config sysctl-bench itself generates: worker A (pool net) allows net.*, worker B (pool strict) nothing unsafe.
+const kindConfig = stringify(kindClusterConfig({
+  kubernetesVersion: '1.34',
+  pools: [{ name: 'net', allowedUnsafeSysctls: ['net.*'] }, { name: 'strict', allowedUnsafeSysctls: [] }],
+  allowCgroupV1: true,
+}));
 
 const kindEnv = { KIND_EXPERIMENTAL_DOCKER_NETWORK: name };
 
