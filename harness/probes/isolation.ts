@@ -135,11 +135,13 @@ export async function nodeLevelShared(context: IsolationContext, sysctl: string)
  */
 export function alternativeValue(current: string, avoid: readonly string[]): string {
   const fields = normaliseValue(current).split(' ');
-  const first = Number(fields[0]);
-  if (!Number.isInteger(first)) throw new Error(`cannot derive a test value from ${JSON.stringify(current)}`);
-  for (const step of [-1, 1, -2, 2, -3, 3]) {
-    const candidate = [String(first + step), ...fields.slice(1)].join(' ');
-    if (first + step >= 0 && candidate !== current && !avoid.includes(candidate)) return candidate;
+  // BigInt: some limits sit at 2^63-1 (fs.file-max), past what a double holds exactly.
+  if (!/^\d+$/.test(fields[0] ?? '')) throw new Error(`cannot derive a test value from ${JSON.stringify(current)}`);
+  const first = BigInt(fields[0] ?? '0');
+  for (const step of [-1n, 1n, -2n, 2n, -3n, 3n]) {
+    const next = first + step;
+    const candidate = [String(next), ...fields.slice(1)].join(' ');
+    if (next >= 0n && candidate !== current && !avoid.includes(candidate)) return candidate;
   }
   throw new Error(`cannot derive a test value from ${JSON.stringify(current)}`);
 }

@@ -107,7 +107,7 @@ async function execute(context: RunContext, scenario: Scenario, options: RunOpti
   requireNodeVersion(scenario);
   const plan = await context.phase('plan', async () => buildPlan(scenario, images, scenarioKey(scenario), kernelSysctlInventory()));
   const nodeImage = await nodeImageRef();
-  const allowlistForRollout = [...new Set(spec.pools.flatMap((pool) => pool.allowedUnsafeSysctls))];
+  const rollout = rolloutArtifacts([...new Set(spec.pools.flatMap((pool) => pool.allowedUnsafeSysctls))]);
   await context.record({
     type: 'run-started',
     runId: context.runId,
@@ -115,7 +115,7 @@ async function execute(context: RunContext, scenario: Scenario, options: RunOpti
     startedAt: new Date().toISOString(),
     environment: await describeEnvironment(plan, pinned.kubernetes),
     loadGenerator: { name: 'sysctl-bench loadgen', version: (await loadgenImageRef()).split(':')[1] ?? 'unknown' },
-    rollout: rolloutArtifacts(allowlistForRollout),
+    ...(rollout ? { rollout } : {}),
   });
 
   await context.phase('leftovers', async () => {
@@ -163,9 +163,12 @@ async function execute(context: RunContext, scenario: Scenario, options: RunOpti
       for (const entry of spec.isolation ?? []) {
         if (entry.check === 'host-proc-unchanged') continue;
         const candidates = admittedDeployments.filter((deployment) => entry.workload === undefined || deployment.workload === entry.workload);
+        const failed = (detail: string) => ({ type: 'isolation' as const, check: entry.check, sysctl: entry.sysctl ?? '', workload: entry.workload, passed: false, values: [], detail });
+        // A proof that cannot be carried out is a failed proof, recorded; the other proofs still run.
         const record = candidates.length === 0
-          ? { type: 'isolation' as const, check: entry.check, sysctl: entry.sysctl ?? '', workload: entry.workload, passed: false, values: [], detail: 'no admitted workload to probe' }
-          : await runIsolationCheck(context, kubeOf(clusterOf(candidates)), entry, candidates, images['net-server']);
+          ? failed('no admitted workload to probe')
+          : await runIsolationCheck(context, kubeOf(clusterOf(candidates)), entry, candidates, images['net-server'])
+            .catch((error: unknown) => failed(`could not be carried out: ${error instanceof Error ? error.message.split('\n').slice(0, 2).join(' ') : String(error)}`));
         await context.record(record);
         sayIsolation(context, record);
       }
@@ -236,7 +239,9 @@ function scenarioKey(scenario: Scenario): string {
   return scenario.metadata.name;
 }
 
+/** What an operator applies; none when the scenario's tuning needs no kubelet allowance (safe or client-side sysctls). */
 function rolloutArtifacts(allowlist: readonly string[]) {
+  if (allowlist.length === 0) return undefined;
   return {
     dropIn: kubeletExtraArgsLine(allowlist),
     kubeletConfiguration: stringify(kubeletConfiguration(allowlist)),

@@ -26,6 +26,10 @@ describe('alternativeValue', () => {
     expect(alternativeValue('32768 60999', [])).toBe('32767 60999');
   });
 
+  it('keeps 64-bit limits exact (fs.file-max is 2^63-1)', () => {
+    expect(alternativeValue('9223372036854775807', [])).toBe('9223372036854775806');
+  });
+
   it('avoids the values it must differ from', () => {
     expect(alternativeValue('4096', ['4095'])).toBe('4097');
     expect(alternativeValue('0', [])).toBe('1');
