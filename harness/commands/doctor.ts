@@ -8,7 +8,7 @@ import { artefacts, buildOrder, runArtefactIds } from '../toolchain/registry.js'
 export function registerDoctor(program: Command): void {
   program
     .command('doctor')
-    .description('check every component sysctl-bench needs (Docker, kind, node image, images, load generator); --fix builds what is missing')
+    .description('Check every component sysctl-bench needs (Docker, kind, node image, images, load generator); --fix builds what is missing')
     .option('--fix', 'build or start what is missing (cached; only what changed is rebuilt)')
     .option('--json', 'print the check as JSON')
     .action(async (options: { fix?: boolean; json?: boolean }) => {

@@ -10,7 +10,7 @@ import { loadScenario } from '../scenario/load.js';
 export function registerPlan(program: Command): void {
   program
     .command('plan')
-    .description('show what a scenario would create and the admission the model predicts, without touching a cluster')
+    .description('Show what a scenario would create and the admission the model predicts, without touching a cluster')
     .argument('<scenario>', 'scenario file (YAML)')
     .option('--kind-config <dir>', 'also write the kind cluster configs sysctl-bench would use into this folder')
     .option('--json', 'print the plan as JSON')

@@ -6,7 +6,7 @@ import { runScenario } from '../run/pipeline.js';
 export function registerRun(program: Command): void {
   program
     .command('run')
-    .description('run a scenario end to end on real kind clusters and write reports/<run>/ (HTML, JSON, JUnit, Markdown)')
+    .description('Run a scenario end to end on real kind clusters and write reports/<run>/ (HTML, JSON, JUnit, Markdown)')
     .argument('<scenario>', 'scenario file (YAML), e.g. scenarios/net-backlog.yaml')
     .option('--keep', 'keep the clusters after the run, and reuse kept ones (faster reruns)')
     .option('--reports <dir>', 'where run directories are written', repoPath('reports'))
