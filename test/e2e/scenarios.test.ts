@@ -70,7 +70,7 @@ describe('shipped scenarios on kind', () => {
     await expectNothingLeft();
   });
 
-  it('port-range: a narrow client port range runs out of ports under a steady rate; a wide one does not', async () => {
+  it('port-range: a narrow client port range runs out of ports under a burst; a wide one does not', async () => {
     const results = await runSmall('port-range', { scale: 0.5 });
     expectAdmissionAsPredicted(results);
     const exhausted = median(results, 'web', 'port_exhaustion');
