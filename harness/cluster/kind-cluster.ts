@@ -76,6 +76,9 @@ async function nodeLabel(node: string, label: string): Promise<string | undefine
 export async function deleteCluster(name: string, logFile?: string): Promise<void> {
   const kind = await kindBinary();
   await run(kind, ['delete', 'cluster', '--name', name], { logFile, timeoutMs: 5 * 60_000 });
+  // kind leaves its shared `kind` network behind; once no cluster is left on it, it goes too.
+  // Docker refuses to remove a network that still has containers, so a user's clusters are safe.
+  if ((await listClusters()).length === 0) await run('docker', ['network', 'rm', 'kind'], { allowFailure: true });
 }
 
 /** `kind load docker-image`: puts locally built images into every node, so nothing is pulled. */

@@ -56,6 +56,8 @@ async function expectNothingLeft() {
   expect((await listClusters()).filter((name) => name.startsWith('sb-'))).toEqual([]);
   const containers = await run('docker', ['ps', '-a', '--filter', 'label=io.sysctl-bench.run', '--format', '{{.Names}}']);
   expect(containers.stdout.trim()).toBe('');
+  const networks = await run('docker', ['network', 'ls', '--filter', 'name=^kind$', '--format', '{{.Name}}']);
+  expect(networks.stdout.trim()).toBe('');
 }
 
 describe('shipped scenarios on kind', () => {
