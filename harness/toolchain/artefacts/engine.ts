@@ -1,8 +1,15 @@
 import { readFileSync } from 'node:fs';
-import type { Artefact, Probe } from '../artefact.js';
+import type { Artefact, BuildContext, Probe } from '../artefact.js';
 import { dockerAnswers } from '../docker.js';
 import { onPath, run } from '../exec.js';
 import { repoPath } from '../paths.js';
+
+/** Both the engine and privileged containers are made usable by the same idempotent script. */
+async function runDockerUp(context: BuildContext): Promise<number> {
+  context.step('scripts/docker-up.sh');
+  await run('bash', [repoPath('scripts/docker-up.sh')], { logFile: context.logFile, timeoutMs: 10 * 60_000 });
+  return 0;
+}
 
 /** The Docker engine and whether it can run kind's privileged nodes. Brought up by scripts/docker-up.sh. */
 export const engineArtefact: Artefact = {
@@ -20,11 +27,7 @@ export const engineArtefact: Artefact = {
     const version = await run('docker', ['version', '--format', '{{.Server.Version}}'], { allowFailure: true });
     return { state: 'found', detail: `engine ${version.stdout.trim()}` };
   },
-  async build(context) {
-    context.step('scripts/docker-up.sh');
-    await run('bash', [repoPath('scripts/docker-up.sh')], { logFile: context.logFile, timeoutMs: 10 * 60_000 });
-    return 0;
-  },
+  build: runDockerUp,
 };
 
 /** `docker run --privileged` needs a capability this host may not grant; docker-up.sh registers a runc wrapper then. */
@@ -46,11 +49,7 @@ export const privilegedArtefact: Artefact = {
       fix: `sudo bash ${repoPath('scripts/docker-up.sh')}`,
     };
   },
-  async build(context) {
-    context.step('scripts/docker-up.sh');
-    await run('bash', [repoPath('scripts/docker-up.sh')], { logFile: context.logFile, timeoutMs: 10 * 60_000 });
-    return 0;
-  },
+  build: runDockerUp,
 };
 
 function boundingSetLacksSysResource(): boolean {
