@@ -7,6 +7,12 @@ import { registerRun } from './commands/run.js';
 import { registerReport } from './commands/report.js';
 import { registerPlan } from './commands/plan.js';
 
+// `sysctl-bench ... | head` closes the pipe early: that is the reader being done, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 const program = new Command()
   .name('sysctl-bench')
   .description('Prove Linux kernel tuning (pod sysctls) for Kubernetes on real kind clusters, and report it.')
