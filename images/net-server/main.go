@@ -4,7 +4,10 @@
 // accept loop, so that under a burst the kernel's accept queue really fills. The kernel caps the
 // backlog at net.core.somaxconn, which is what a pod sysctl changes.
 //
-// Settings (environment): PORT (8080), BACKLOG (65535), ACCEPT_RATE (0).
+// Settings (environment): PORT (8080), BACKLOG (65535), ACCEPT_RATE (0); KEEP_ALIVE (0: every
+// request on a new connection; 1: connections kept open for loadgen's keepalive mode); STALL_EVERY_MS
+// and STALL_MS (0: off): every STALL_EVERY_MS of wall time, GET / holds requests for the first
+// STALL_MS of the period, as a stop-the-world pause would (what coordinated omission hides).
 // Routes: GET / (small body, connection closed), GET /healthz, GET /sysctl?name=net.core.somaxconn.
 package main
 
@@ -108,12 +111,29 @@ func (p *pacedListener) Accept() (net.Conn, error) {
 	return c, err
 }
 
+// stall holds a request that arrives in the first `length` of a period of `every` (measured from
+// the server's start) until that part of the period is over.
+func stall(start time.Time, every, length time.Duration) {
+	if length <= 0 {
+		return
+	}
+	if into := time.Since(start) % every; into < length {
+		time.Sleep(length - into)
+	}
+}
+
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("net-server: ")
 	port := envInt("PORT", 8080, 1, 65535)
 	backlog := envInt("BACKLOG", 65535, 1, 1<<20)
 	rate := envInt("ACCEPT_RATE", 0, 0, 1_000_000)
+	keepAlive := envInt("KEEP_ALIVE", 0, 0, 1) == 1
+	stallEvery := time.Duration(envInt("STALL_EVERY_MS", 0, 0, 600_000)) * time.Millisecond
+	stallFor := time.Duration(envInt("STALL_MS", 0, 0, 5_000)) * time.Millisecond
+	if stallFor > 0 && stallFor >= stallEvery {
+		log.Fatalf("STALL_MS (%s) needs a longer STALL_EVERY_MS (%s)", stallFor, stallEvery)
+	}
 
 	ln, err := listen(port, backlog)
 	if err != nil {
@@ -129,6 +149,11 @@ func main() {
 		"port":        port,
 		"backlog":     backlog,
 		"accept_rate": rate,
+		"keep_alive":  keepAlive,
+	}
+	if stallFor > 0 {
+		settings["stall_every_ms"] = stallEvery.Milliseconds()
+		settings["stall_ms"] = stallFor.Milliseconds()
 	}
 	for _, name := range []string{"net.core.somaxconn", "net.ipv4.tcp_max_syn_backlog", "net.ipv4.tcp_syncookies"} {
 		if v, err := readSysctl(name); err == nil {
@@ -150,6 +175,7 @@ func main() {
 	fmt.Fprintln(os.Stderr, string(line))
 
 	body := []byte("ok\n")
+	started := time.Now()
 	mux := http.NewServeMux()
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
@@ -178,6 +204,7 @@ func main() {
 			http.NotFound(w, r)
 			return
 		}
+		stall(started, stallEvery, stallFor)
 		w.Header().Set("Content-Type", "text/plain")
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		w.Write(body)
@@ -189,6 +216,7 @@ func main() {
 		WriteTimeout:      10 * time.Second,
 		ErrorLog:          log.New(os.Stderr, "net-server: http: ", 0),
 	}
-	srv.SetKeepAlivesEnabled(false) // every request is a new connection: that is what the accept queue sees
+	// By default every request is a new connection: that is what the accept queue sees.
+	srv.SetKeepAlivesEnabled(keepAlive)
 	log.Fatal(srv.Serve(pl))
 }
