@@ -1,36 +1,42 @@
+import { checkModeSpec, modeArgs, modeLoadMs, type ModeSpec, type ResolvedLimits } from './modes/index.js';
+import { goDuration } from './modes/types.js';
+
 /**
  * What a load phase asks of loadgen, and the argument array that says it. Bounds are checked here
  * as well as in loadgen, so that a scenario asking for too much fails before a container starts.
+ * The mode-specific part lives in harness/load/modes/<mode>.ts.
  */
 
-export interface BurstLoad {
-  mode: 'burst';
-  /** http://IP:PORT/path of a server this harness created (a container or pod address). */
-  target: string;
-  /** Connections opened at once. */
-  connections: number;
-}
-
-export interface RateLoad {
-  mode: 'rate';
-  target: string;
-  /** New connections per second (open model: arrivals do not wait for earlier requests). */
-  rate: number;
-  durationMs: number;
-}
+export type { BurstLoad, KeepaliveLoad, RampLoad, RateLoad } from './modes/index.js';
 
 export interface LoadLimits {
   connectTimeoutMs?: number;
   timeoutMs?: number;
-  /** Hard bound on the whole run inside loadgen (default 120 s, at most 600 s). */
+  /** Hard bound on the whole run inside loadgen (default 120 s, at most 600 s), from the start barrier. */
   maxDurationMs?: number;
+  /** Hard bound on the requests of each load generator. */
   maxRequests?: number;
   maxConcurrency?: number;
   /** Raw connect times loadgen reports. */
   samples?: number;
 }
 
-export type LoadSpec = (BurstLoad | RateLoad) & LoadLimits;
+/**
+ * One load split over several load generators (containers, or the pods of an Indexed Job): each
+ * takes its share of the connections or arrivals, and all start at one barrier time.
+ */
+export interface LoadDistribution {
+  /**
+   * `{ index, count }`: this generator is shard `index` of `count` (`--shard I/N`).
+   * `{ count }`: the index comes from `$JOB_COMPLETION_INDEX` (`--shard-count N`): every pod of an
+   * Indexed Job gets the same arguments.
+   */
+  shard?: { index: number; count: number } | { count: number };
+  /** Unix time in ms at which every shard starts (`--start-at`); at most 300 s ahead when loadgen starts. */
+  startAtMs?: number;
+}
+
+export type LoadSpec = ModeSpec & LoadLimits & LoadDistribution;
 
 export const loadDefaults = {
   connectTimeoutMs: 5_000,
@@ -41,7 +47,7 @@ export const loadDefaults = {
   samples: 2_000,
 } as const;
 
-export const loadCeilings = { maxDurationMs: 600_000, maxRequests: 1_000_000, maxConcurrency: 100_000 } as const;
+export const loadCeilings = { maxDurationMs: 600_000, maxRequests: 1_000_000, maxConcurrency: 100_000, shards: 1000 } as const;
 
 /** Only plain http URLs to an explicit host and port: the TS side passes only addresses it created. */
 export function checkTarget(target: string): URL {
@@ -57,17 +63,18 @@ export function checkTarget(target: string): URL {
   return url;
 }
 
-function ms(value: number): string {
-  return `${Math.round(value)}ms`;
-}
-
 function positiveInt(name: string, value: number, max: number): number {
   if (!Number.isInteger(value) || value <= 0 || value > max) throw new Error(`${name} must be an integer in [1, ${max}] (got ${value})`);
   return value;
 }
 
-/** Resolved limits: defaults filled in and checked against the ceilings. */
-export function resolveLimits(spec: LoadSpec): Required<LoadLimits> {
+/** How many load generators share the spec (1 when it is not split). */
+export function shardCount(spec: LoadDistribution): number {
+  return spec.shard?.count ?? 1;
+}
+
+/** Resolved limits: defaults filled in and checked against the ceilings, and the mode's own bounds for one shard. */
+export function resolveLimits(spec: LoadSpec): ResolvedLimits {
   const limits = { ...loadDefaults, ...definedOnly(spec) };
   positiveInt('maxDurationMs', limits.maxDurationMs, loadCeilings.maxDurationMs);
   positiveInt('maxRequests', limits.maxRequests, loadCeilings.maxRequests);
@@ -75,22 +82,25 @@ export function resolveLimits(spec: LoadSpec): Required<LoadLimits> {
   positiveInt('connectTimeoutMs', limits.connectTimeoutMs, limits.maxDurationMs);
   positiveInt('timeoutMs', limits.timeoutMs, limits.maxDurationMs);
   if (!Number.isInteger(limits.samples) || limits.samples < 0 || limits.samples > 100_000) throw new Error('samples must be in [0, 100000]');
-  if (spec.mode === 'burst') {
-    positiveInt('connections', spec.connections, Math.min(limits.maxRequests, limits.maxConcurrency));
-  } else {
-    if (!(spec.rate > 0 && spec.rate <= 100_000)) throw new Error(`rate must be in (0, 100000] (got ${spec.rate})`);
-    positiveInt('durationMs', spec.durationMs, limits.maxDurationMs);
-    if (spec.durationMs + limits.timeoutMs > limits.maxDurationMs) {
-      throw new Error(`durationMs + timeoutMs (${spec.durationMs + limits.timeoutMs}) exceeds maxDurationMs ${limits.maxDurationMs}`);
-    }
-    const total = spec.rate * (spec.durationMs / 1000);
-    if (total > limits.maxRequests) throw new Error(`rate x duration = ${Math.round(total)} requests exceeds maxRequests ${limits.maxRequests}`);
-  }
+  checkDistribution(spec);
+  checkModeSpec(spec, limits, shardCount(spec));
   return limits;
 }
 
-function definedOnly(spec: LoadSpec): Partial<Required<LoadLimits>> {
-  const out: Partial<Required<LoadLimits>> = {};
+function checkDistribution(spec: LoadDistribution): void {
+  if (spec.shard) {
+    positiveInt('shard.count', spec.shard.count, loadCeilings.shards);
+    if ('index' in spec.shard && !(Number.isInteger(spec.shard.index) && spec.shard.index >= 0 && spec.shard.index < spec.shard.count)) {
+      throw new Error(`shard.index must be an integer in [0, ${spec.shard.count}) (got ${spec.shard.index})`);
+    }
+  }
+  if (spec.startAtMs !== undefined && !(Number.isInteger(spec.startAtMs) && spec.startAtMs > 0)) {
+    throw new Error(`startAtMs must be a unix time in whole milliseconds (got ${spec.startAtMs})`);
+  }
+}
+
+function definedOnly(spec: LoadSpec): Partial<ResolvedLimits> {
+  const out: Partial<ResolvedLimits> = {};
   for (const key of Object.keys(loadDefaults) as (keyof LoadLimits)[]) {
     const value = spec[key];
     if (value !== undefined) out[key] = value;
@@ -102,16 +112,14 @@ function definedOnly(spec: LoadSpec): Partial<Required<LoadLimits>> {
 export function loadgenArgs(spec: LoadSpec): string[] {
   checkTarget(spec.target);
   const limits = resolveLimits(spec);
-  const args = ['--mode', spec.mode, '--target', spec.target];
-  if (spec.mode === 'burst') args.push('--connections', String(spec.connections));
-  else args.push('--rate', String(spec.rate), '--duration', ms(spec.durationMs));
+  const args = ['--mode', spec.mode, '--target', spec.target, ...modeArgs(spec)];
   args.push(
     '--connect-timeout',
-    ms(limits.connectTimeoutMs),
+    goDuration(limits.connectTimeoutMs),
     '--timeout',
-    ms(limits.timeoutMs),
+    goDuration(limits.timeoutMs),
     '--max-duration',
-    ms(limits.maxDurationMs),
+    goDuration(limits.maxDurationMs),
     '--max-requests',
     String(limits.maxRequests),
     '--max-concurrency',
@@ -119,10 +127,24 @@ export function loadgenArgs(spec: LoadSpec): string[] {
     '--samples',
     String(limits.samples),
   );
+  if (spec.shard) {
+    if ('index' in spec.shard) args.push('--shard', `${spec.shard.index}/${spec.shard.count}`);
+    else args.push('--shard-count', String(spec.shard.count));
+  }
+  if (spec.startAtMs !== undefined) args.push('--start-at', String(spec.startAtMs));
   return args;
 }
 
-/** How long the driver lets the container live: loadgen's own bound, its watchdog's grace, and start-up. */
-export function containerDeadlineMs(spec: LoadSpec): number {
-  return resolveLimits(spec).maxDurationMs + 45_000;
+/** How long the load itself lasts, in ms (0 for a burst). */
+export function loadDurationMs(spec: LoadSpec): number {
+  return modeLoadMs(spec);
+}
+
+/**
+ * How long the driver lets a load generator live: the wait for the start barrier, loadgen's own
+ * bound, its watchdog's grace, and start-up.
+ */
+export function containerDeadlineMs(spec: LoadSpec, now = Date.now()): number {
+  const wait = spec.startAtMs === undefined ? 0 : Math.max(0, spec.startAtMs - now);
+  return wait + resolveLimits(spec).maxDurationMs + 45_000;
 }

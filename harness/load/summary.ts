@@ -1,14 +1,22 @@
 import { z } from 'zod';
 import type { Series } from '../results/raw.js';
+import {
+  EMPTY_HISTOGRAM, HistogramLayoutSchema, HistogramSchema, mergeHistograms, percentileMs, type Histogram,
+} from './histogram.js';
+import { loadMetricNames, type LoadMetricName, type LoadMetrics } from './metrics.js';
+import { LOAD_MODE_NAMES, modeMetrics, type LoadModeName } from './modes/index.js';
 
 /**
- * The JSON summary loadgen prints on stdout (images/loadgen/main.go, `summary`), and how it becomes
- * flat metrics for the raw results. Unknown fields are kept out; a missing required one fails the
- * parse, so a loadgen that changed its output is noticed rather than read as zeros.
+ * The JSON summary loadgen prints on stdout (images/loadgen/summary.go), how the summaries of
+ * several load generators of one measurement merge, and how that becomes flat metrics for the raw
+ * results. Unknown fields are kept out; a missing required one fails the parse, so a loadgen that
+ * changed its output is noticed rather than read as zeros.
  */
 
+const n = z.number().int().nonnegative();
+
 const DistSchema = z.object({
-  count: z.number().int().nonnegative(),
+  count: n,
   mean: z.number(),
   p50: z.number(),
   p90: z.number(),
@@ -21,12 +29,14 @@ export const ErrorClasses = ['refused', 'timeout', 'reset', 'http', 'ports', 'ot
 export type ErrorClass = (typeof ErrorClasses)[number];
 
 export const LoadSummarySchema = z.object({
-  version: z.literal(1),
+  version: z.literal(2),
   config: z.object({
-    mode: z.enum(['burst', 'rate']),
+    mode: z.enum(LOAD_MODE_NAMES as [LoadModeName, ...LoadModeName[]]),
     target: z.string(),
     connections: z.number().int().optional(),
     rate: z.number().optional(),
+    start_rate: z.number().optional(),
+    stages: z.array(z.object({ duration_s: z.number(), target: z.number() })).optional(),
     duration_s: z.number().optional(),
     connect_timeout_s: z.number(),
     timeout_s: z.number(),
@@ -34,33 +44,55 @@ export const LoadSummarySchema = z.object({
     max_requests: z.number().int(),
     max_concurrency: z.number().int(),
     samples: z.number().int(),
+    shard_index: n,
+    shard_count: z.number().int().positive(),
+    start_at_unix_ms: z.number().int().optional(),
   }),
+  shard: z.object({ index: n, count: z.number().int().positive(), start_at_unix_ms: z.number().int().optional(), start_late_ms: z.number().nonnegative() }),
+  open_model: z.boolean(),
   started_at: z.string(),
+  started_at_unix_ms: n,
   duration_s: z.number().nonnegative(),
-  requests: z.number().int().nonnegative(),
-  completed: z.number().int().nonnegative(),
-  connected: z.number().int().nonnegative(),
-  errors: z.number().int().nonnegative(),
+  planned: n,
+  requests: n,
+  completed: n,
+  connected: n,
+  reconnects: n,
+  errors: n,
   errors_by_class: z.object({
-    refused: z.number().int().nonnegative(),
-    timeout: z.number().int().nonnegative(),
-    reset: z.number().int().nonnegative(),
-    http: z.number().int().nonnegative(),
+    refused: n,
+    timeout: n,
+    reset: n,
+    http: n,
     /** EADDRNOTAVAIL: the client ran out of local ports (its net.ipv4.ip_local_port_range). */
-    ports: z.number().int().nonnegative(),
-    other: z.number().int().nonnegative(),
+    ports: n,
+    other: n,
   }),
-  errors_by_phase: z.object({ connect: z.number().int().nonnegative(), response: z.number().int().nonnegative() }),
-  dropped: z.number().int().nonnegative(),
+  errors_by_phase: z.object({ connect: n, response: n }),
+  dropped: n,
   connect_ms: DistSchema,
   total_ms: DistSchema,
+  waiting_ms: DistSchema,
+  receiving_ms: DistSchema,
+  latency_ms: DistSchema,
+  histograms: z.object({
+    layout: HistogramLayoutSchema,
+    connect_us: HistogramSchema,
+    total_us: HistogramSchema,
+    waiting_us: HistogramSchema,
+    receiving_us: HistogramSchema,
+    latency_us: HistogramSchema,
+  }),
   rps: z.number().nonnegative(),
   series: z.array(
     z.object({
-      t: z.number().int().nonnegative(),
-      completed: z.number().int().nonnegative(),
-      errors: z.number().int().nonnegative(),
+      t: n,
+      completed: n,
+      errors: n,
       p99_total_ms: z.number().nonnegative(),
+      p99_latency_ms: z.number().nonnegative().optional(),
+      total_us: HistogramSchema,
+      latency_us: HistogramSchema.optional(),
     }),
   ),
   samples: z.object({ connect_ms: z.array(z.number()) }),
@@ -73,13 +105,14 @@ export const LoadSummarySchema = z.object({
     utilization: z.number(),
   }),
   schedule_lag_max_ms: z.number(),
+  stopped_by: z.string(),
   saturated: z.boolean(),
   saturation_reasons: z.array(z.string()),
-  nofile: z.number().int().nonnegative().optional(),
+  nofile: n.optional(),
   watchdog_fired: z.boolean(),
 });
 
-export type LoadSummary = z.infer<typeof LoadSummarySchema>;
+export type LoadSummary = z.output<typeof LoadSummarySchema>;
 
 /**
  * Finds and parses the summary in loadgen's stdout: the last line that is a JSON object (the
@@ -103,36 +136,143 @@ export function parseLoadSummary(stdout: string): LoadSummary {
   return parsed.data;
 }
 
-/** The flat metric names a load measurement records (see harness/stats/direction.ts for their direction). */
-export const loadMetricNames = [
-  'connect_p50_ms',
-  'connect_p90_ms',
-  'connect_p99_ms',
-  'connect_max_ms',
-  'total_p50_ms',
-  'total_p99_ms',
-  'errors',
-  'error_rate',
-  'timeouts',
-  'refused',
-  'resets',
-  'port_exhaustion',
-  'rps',
-  'completed',
-  'connected',
-  'requests',
-  'dropped',
-] as const;
-export type LoadMetricName = (typeof loadMetricNames)[number];
+/** One load generator's own view of itself, kept visible after a merge. */
+export interface ShardReport {
+  index: number;
+  count: number;
+  requests: number;
+  /** Percent of one core. */
+  cpuPercent: number;
+  droppedIterations: number;
+  saturated: boolean;
+  saturationReasons: string[];
+  /** How long after the start barrier it really started. */
+  startLateMs: number;
+  watchdogFired: boolean;
+}
+
+/** The summaries of one measurement's load generators as one: counts add, histograms merge exactly. */
+export interface MergedLoad {
+  mode: LoadModeName;
+  openModel: boolean;
+  shards: ShardReport[];
+  planned: number;
+  requests: number;
+  completed: number;
+  connected: number;
+  reconnects: number;
+  errors: number;
+  dropped: number;
+  errorsByClass: Record<ErrorClass, number>;
+  errorsByPhase: { connect: number; response: number };
+  histograms: { connect: Histogram; total: Histogram; waiting: Histogram; receiving: Histogram; latency: Histogram };
+  /** Requests completed per second: the shards ran side by side, so their rates add. */
+  rps: number;
+  /** Per second since the (common) start, by the second in which requests ended. */
+  series: { t: number; completed: number; errors: number; total: Histogram; latency?: Histogram }[];
+  /** Each shard's connect-time sample, in shard order. */
+  connectSamplesMs: number[];
+}
+
+/**
+ * Merges the summaries of the shards of one load (loadgen --shard I/N, one per container or pod).
+ * Refuses what is not one load: different modes or targets, a missing or repeated shard, shards
+ * that were given different start barriers. `allShards: false` lets a subset through (one pod's
+ * own view).
+ */
+export function mergeLoadSummaries(summaries: readonly LoadSummary[], options: { allShards?: boolean } = {}): MergedLoad {
+  const first = summaries[0];
+  if (!first) throw new Error('no load summary to merge');
+  // One shard read on its own (allShards: false) is that shard's measurement, not the load's.
+  const count = options.allShards === false ? first.shard.count : summaries.length;
+  const indices = new Set<number>();
+  for (const s of summaries) {
+    if (s.config.mode !== first.config.mode || s.config.target !== first.config.target || s.open_model !== first.open_model) {
+      throw new Error(`load summaries of different loads cannot be merged: ${first.config.mode} on ${first.config.target} and ${s.config.mode} on ${s.config.target}`);
+    }
+    if (s.shard.count !== count) throw new Error(`shard ${s.shard.index} is one of ${s.shard.count}, but ${count} summaries were given: a load generator's summary is missing or extra`);
+    if (indices.has(s.shard.index)) throw new Error(`shard ${s.shard.index} of ${count} appears twice`);
+    indices.add(s.shard.index);
+    if (s.shard.start_at_unix_ms !== first.shard.start_at_unix_ms) {
+      throw new Error(`shards ${first.shard.index} and ${s.shard.index} had different start barriers (${first.shard.start_at_unix_ms ?? 'none'} and ${s.shard.start_at_unix_ms ?? 'none'})`);
+    }
+  }
+  const ordered = [...summaries].sort((a, b) => a.shard.index - b.shard.index);
+  const sum = (pick: (s: LoadSummary) => number) => ordered.reduce((total, s) => total + pick(s), 0);
+  const merge = (pick: (s: LoadSummary) => Histogram) => mergeHistograms(ordered.map(pick));
+
+  const byT = new Map<number, { completed: number; errors: number; total: Histogram[]; latency: Histogram[] }>();
+  for (const s of ordered) {
+    for (const row of s.series) {
+      const slot = byT.get(row.t) ?? { completed: 0, errors: 0, total: [], latency: [] };
+      slot.completed += row.completed;
+      slot.errors += row.errors;
+      slot.total.push(row.total_us);
+      if (row.latency_us) slot.latency.push(row.latency_us);
+      byT.set(row.t, slot);
+    }
+  }
+  const lastT = Math.max(-1, ...byT.keys());
+  const series: MergedLoad['series'] = [];
+  for (let t = 0; t <= lastT; t += 1) {
+    const slot = byT.get(t);
+    const row: MergedLoad['series'][number] = { t, completed: slot?.completed ?? 0, errors: slot?.errors ?? 0, total: mergeHistograms(slot?.total ?? []) };
+    if (first.open_model) row.latency = mergeHistograms(slot?.latency ?? []);
+    series.push(row);
+  }
+
+  return {
+    mode: first.config.mode,
+    openModel: first.open_model,
+    shards: ordered.map((s) => ({
+      index: s.shard.index,
+      count: s.shard.count,
+      requests: s.requests,
+      cpuPercent: Math.round(s.cpu.cores_used * 1000) / 10,
+      droppedIterations: s.dropped,
+      saturated: s.saturated,
+      saturationReasons: s.saturation_reasons,
+      startLateMs: s.shard.start_late_ms,
+      watchdogFired: s.watchdog_fired,
+    })),
+    planned: sum((s) => s.planned),
+    requests: sum((s) => s.requests),
+    completed: sum((s) => s.completed),
+    connected: sum((s) => s.connected),
+    reconnects: sum((s) => s.reconnects),
+    errors: sum((s) => s.errors),
+    dropped: sum((s) => s.dropped),
+    errorsByClass: Object.fromEntries(ErrorClasses.map((k) => [k, sum((s) => s.errors_by_class[k])])) as Record<ErrorClass, number>,
+    errorsByPhase: { connect: sum((s) => s.errors_by_phase.connect), response: sum((s) => s.errors_by_phase.response) },
+    histograms: {
+      connect: merge((s) => s.histograms.connect_us),
+      total: merge((s) => s.histograms.total_us),
+      waiting: merge((s) => s.histograms.waiting_us),
+      receiving: merge((s) => s.histograms.receiving_us),
+      latency: first.open_model ? merge((s) => s.histograms.latency_us) : EMPTY_HISTOGRAM,
+    },
+    rps: Math.round(sum((s) => s.rps) * 1000) / 1000,
+    series,
+    connectSamplesMs: ordered.flatMap((s) => s.samples.connect_ms),
+  };
+}
 
 /** How many raw connect times a measurement keeps (loadgen already samples uniformly to its --samples). */
 export const MAX_CONNECT_SAMPLES = 2000;
 
 export interface LoadMeasurement {
-  metrics: Record<LoadMetricName, number>;
+  metrics: LoadMetrics;
   samples: { connect_ms: number[] };
   series: Series;
-  generator: { cpuPercent: number; droppedIterations: number; saturated: boolean };
+  generator: {
+    /** The busiest load generator's CPU, percent of one core. */
+    cpuPercent: number;
+    droppedIterations: number;
+    /** True when any load generator was saturated. */
+    saturated: boolean;
+    /** Each load generator's own saturation. */
+    shards: ShardReport[];
+  };
 }
 
 /** Evenly spaced picks, so that a capped sample still spans the whole run in order. */
@@ -145,48 +285,77 @@ export function capSamples(values: readonly number[], max = MAX_CONNECT_SAMPLES)
   return out;
 }
 
+/** Every metric a merged load can give; a measurement keeps those of its mode. */
+function allMetrics(m: MergedLoad): Record<LoadMetricName, number> {
+  const h = m.histograms;
+  const maxMs = (x: Histogram) => x.maxUs / 1000;
+  return {
+    connect_p50_ms: percentileMs(h.connect, 50),
+    connect_p90_ms: percentileMs(h.connect, 90),
+    connect_p99_ms: percentileMs(h.connect, 99),
+    connect_max_ms: maxMs(h.connect),
+    total_p50_ms: percentileMs(h.total, 50),
+    total_p90_ms: percentileMs(h.total, 90),
+    total_p99_ms: percentileMs(h.total, 99),
+    total_max_ms: maxMs(h.total),
+    waiting_p50_ms: percentileMs(h.waiting, 50),
+    waiting_p99_ms: percentileMs(h.waiting, 99),
+    receiving_p50_ms: percentileMs(h.receiving, 50),
+    receiving_p99_ms: percentileMs(h.receiving, 99),
+    errors: m.errors,
+    error_rate: m.requests > 0 ? m.errors / m.requests : 0,
+    timeouts: m.errorsByClass.timeout,
+    refused: m.errorsByClass.refused,
+    resets: m.errorsByClass.reset,
+    port_exhaustion: m.errorsByClass.ports,
+    http_errors: m.errorsByClass.http,
+    rps: m.rps,
+    completed: m.completed,
+    connected: m.connected,
+    requests: m.requests,
+    dropped: m.dropped,
+    latency_p50_ms: percentileMs(h.latency, 50),
+    latency_p90_ms: percentileMs(h.latency, 90),
+    latency_p99_ms: percentileMs(h.latency, 99),
+    latency_max_ms: maxMs(h.latency),
+    reconnects: m.reconnects,
+  };
+}
+
 /**
- * Maps a summary into what a raw `measurement` record holds. Percentiles are over successful
- * connects/requests; a run in which nothing connected has no percentiles, so they are NaN-free
- * zeros there and `connected`/`errors` tell the story.
+ * Maps the summaries of a load's shards (all of them), or one summary on its own, into what a
+ * raw `measurement` record holds. Percentiles come from the (merged) histograms: over successful connects and requests; a
+ * run in which nothing connected has zeros there, and `connected`/`errors` tell the story.
  */
-export function toMeasurement(summary: LoadSummary, maxSamples = MAX_CONNECT_SAMPLES): LoadMeasurement {
-  const requests = summary.requests;
-  const metrics: Record<LoadMetricName, number> = {
-    connect_p50_ms: summary.connect_ms.p50,
-    connect_p90_ms: summary.connect_ms.p90,
-    connect_p99_ms: summary.connect_ms.p99,
-    connect_max_ms: summary.connect_ms.max,
-    total_p50_ms: summary.total_ms.p50,
-    total_p99_ms: summary.total_ms.p99,
-    errors: summary.errors,
-    error_rate: requests > 0 ? summary.errors / requests : 0,
-    timeouts: summary.errors_by_class.timeout,
-    refused: summary.errors_by_class.refused,
-    resets: summary.errors_by_class.reset,
-    port_exhaustion: summary.errors_by_class.ports,
-    rps: summary.rps,
-    completed: summary.completed,
-    connected: summary.connected,
-    requests,
-    dropped: summary.dropped,
+export function toMeasurement(input: LoadSummary | readonly LoadSummary[] | MergedLoad, maxSamples = MAX_CONNECT_SAMPLES): LoadMeasurement {
+  const merged = isMerged(input)
+    ? input
+    : Array.isArray(input) ? mergeLoadSummaries(input) : mergeLoadSummaries([input as LoadSummary], { allShards: false });
+  const every = allMetrics(merged);
+  const metrics = Object.fromEntries(modeMetrics(merged.mode, merged.openModel).map((name) => [name, every[name]])) as LoadMetrics;
+
+  const values: Series['values'] = {
+    completed: merged.series.map((row) => row.completed),
+    errors: merged.series.map((row) => row.errors),
+    total_p99_ms: merged.series.map((row) => percentileMs(row.total, 99)),
   };
-  const series: Series = {
-    t: summary.series.map((row) => row.t),
-    values: {
-      completed: summary.series.map((row) => row.completed),
-      errors: summary.series.map((row) => row.errors),
-      total_p99_ms: summary.series.map((row) => row.p99_total_ms),
-    },
-  };
+  if (merged.openModel) values.latency_p99_ms = merged.series.map((row) => percentileMs(row.latency ?? EMPTY_HISTOGRAM, 99));
   return {
     metrics,
-    samples: { connect_ms: capSamples(summary.samples.connect_ms, maxSamples) },
-    series,
+    samples: { connect_ms: capSamples(merged.connectSamplesMs, maxSamples) },
+    series: { t: merged.series.map((row) => row.t), values },
     generator: {
-      cpuPercent: Math.round(summary.cpu.cores_used * 1000) / 10,
-      droppedIterations: summary.dropped,
-      saturated: summary.saturated,
+      cpuPercent: Math.max(...merged.shards.map((s) => s.cpuPercent)),
+      droppedIterations: merged.dropped,
+      saturated: merged.shards.some((s) => s.saturated),
+      shards: merged.shards,
     },
   };
 }
+
+function isMerged(input: LoadSummary | readonly LoadSummary[] | MergedLoad): input is MergedLoad {
+  return !Array.isArray(input) && 'shards' in input;
+}
+
+export { loadMetricNames };
+export type { LoadMetricName, LoadMetrics };

@@ -1,6 +1,7 @@
 import type { Kube } from '../kube/client.js';
 import { LoadDriver } from '../load/driver.js';
 import type { LoadSpec } from '../load/args.js';
+import { specFromEntry } from '../load/modes/index.js';
 import { ipcMetrics } from '../load/ipc.js';
 import { runIpcInPod } from '../measure/ipc.js';
 import type { PlannedDeployment } from '../plan/plan.js';
@@ -78,10 +79,8 @@ export function loadSpec(entry: LoadEntry, target: string, scale: number): LoadS
     connectTimeoutMs: durationMs(entry.timeout ?? '10s'),
     timeoutMs: durationMs(entry.timeout ?? '10s') + 5_000,
   };
-  if (entry.mode === 'rate') {
-    return { mode: 'rate', target, rate: Math.max(1, Math.round((entry.rate ?? 100) * scale)), durationMs: Math.max(2_000, Math.round(durationMs(entry.duration ?? '10s') * scale)), ...limits };
-  }
-  return { mode: 'burst', target, connections: Math.max(10, Math.round((entry.connections ?? 1000) * scale)), ...limits };
+  // The mode's own fields become what loadgen runs (harness/load/modes/<mode>.ts).
+  return { ...specFromEntry(entry, target, scale), ...limits };
 }
 
 export function durationMs(text: string | number): number {

@@ -82,6 +82,9 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown, document: Documen
       };
     });
   }
+  if (issue.code === 'invalid_union' && issue.discriminator !== undefined && 'options' in issue && issue.options) {
+    return describeDiscriminator(issue.options, path, data, where);
+  }
   if (issue.code !== 'custom' && path.length > 0 && !isPresent(data, path)) {
     return [{ where: where(path), field: fieldName(path), message: `missing required field "${String(path.at(-1))}"`, fix: `add ${String(path.at(-1))}` }];
   }
@@ -102,6 +105,51 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown, document: Documen
   return [{ where: where(path), field: fieldName(path), message: issue.message }];
 }
 
+/**
+ * A discriminated union (load[].mode) whose discriminator matched no option: a value not among the
+ * options, or none at all. Then zod checks no other field, so the unknown ones (a misspelt `mode`
+ * among them) are found here against the fields of every option.
+ */
+function describeDiscriminator(
+  options: readonly unknown[], path: readonly PropertyKey[], data: unknown, where: (p: readonly PropertyKey[], at?: 'key' | 'value') => string,
+): ScenarioProblem[] {
+  const key = String(path.at(-1));
+  const choices = options.map((v) => JSON.stringify(v));
+  if (isPresent(data, path)) {
+    const typed = valueAt(data, path);
+    const guess = typeof typed === 'string' ? closestName(typed, options.map(String)) : undefined;
+    return [{
+      where: where(path), field: fieldName(path),
+      message: `${JSON.stringify(typed)} is not allowed here; expected ${choices.join(' | ')}`,
+      fix: guess ? `use "${guess}"` : `use one of ${choices.join(', ')}`,
+    }];
+  }
+  const parentPath = path.slice(0, -1);
+  const parent = valueAt(data, parentPath);
+  const known = knownKeysAt(parentPath);
+  const unknown = parent !== null && typeof parent === 'object' ? Object.keys(parent).filter((k) => !known.includes(k)) : [];
+  return [
+    ...unknown.map((k) => {
+      const guess = closestName(k, known);
+      return {
+        where: where([...parentPath, k], 'key'), field: fieldName([...parentPath, k]),
+        message: `unknown field "${k}"${guess ? `; did you mean "${guess}"?` : ''}`,
+        fix: guess ? `rename "${k}" to "${guess}"` : `remove it; fields here: ${known.join(', ')}`,
+      };
+    }),
+    { where: where(parentPath), field: fieldName(path), message: `missing required field "${key}" (one of ${choices.join(' | ')})`, fix: `add ${key}` },
+  ];
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = data;
+  for (const segment of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[String(segment)];
+  }
+  return current;
+}
+
 /** A misspelled key also leaves its intended field missing; the rename fix covers both. */
 function withoutMissingThatWasMisspelled(problems: ScenarioProblem[]): ScenarioProblem[] {
   const renamedTo = new Set(problems.flatMap((p) => {
@@ -111,19 +159,30 @@ function withoutMissingThatWasMisspelled(problems: ScenarioProblem[]): ScenarioP
   return problems.filter((p) => !(p.message.startsWith('missing required field') && renamedTo.has(p.field)));
 }
 
-/** The field names the schema knows at a path, for "did you mean". */
+/** The field names the schema knows at a path, for "did you mean" (of every option, in a union). */
 function knownKeysAt(path: readonly PropertyKey[]): string[] {
   let schema: unknown = ScenarioSchema;
   for (const segment of path) {
     schema = unwrap(schema);
-    const def = defOf(schema);
+    let def = defOf(schema);
+    if (def?.type === 'union') {
+      // The option that has this field (a mode's own field, say).
+      const option = (def.options as unknown[]).map(unwrap).find((o) => shapeOf(o) && String(segment) in shapeOf(o)!);
+      def = defOf(option);
+    }
     if (def?.type === 'object') schema = (def.shape as Record<string, unknown>)[String(segment)];
     else if (def?.type === 'array') schema = def.element;
     else if (def?.type === 'record') schema = def.valueType;
     else return [];
   }
   const def = defOf(unwrap(schema));
+  if (def?.type === 'union') return [...new Set((def.options as unknown[]).flatMap((o) => Object.keys(shapeOf(unwrap(o)) ?? {})))];
   return def?.type === 'object' ? Object.keys(def.shape as object) : [];
+}
+
+function shapeOf(schema: unknown): Record<string, unknown> | undefined {
+  const def = defOf(schema);
+  return def?.type === 'object' ? (def.shape as Record<string, unknown>) : undefined;
 }
 
 function unwrap(schema: unknown): unknown {

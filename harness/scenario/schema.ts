@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOAD_MODE_NAMES, loadEntrySchema } from '../load/modes/index.js';
 import { patternError } from '../policy/allowlist.js';
 import { isValidSysctlName, namespacedBy, toDotSeparated } from '../policy/names.js';
 import { valueProblem } from '../policy/values.js';
@@ -41,12 +42,10 @@ const WorkloadSchema = z.strictObject({
   variants: z.array(VariantSchema).min(1),
 });
 
-const LoadSchema = z.strictObject({
+// The fields every load entry has; each mode adds its own (harness/load/modes/<mode>.ts), and
+// `mode` picks which (a discriminated union).
+const LoadCommonSchema = z.strictObject({
   workload: Name,
-  mode: z.enum(['burst', 'rate']).describe('burst: N simultaneous connections; rate: a constant arrival rate.'),
-  connections: z.number().int().min(1).optional().describe('Simultaneous connections (burst).'),
-  rate: z.number().positive().optional().describe('Connections per second (rate).'),
-  duration: Duration,
   timeout: Duration.optional(),
   clientSysctls: SysctlMap.optional().describe('Applied to the load generator container.'),
   clientVariants: z.array(VariantSchema).min(2).optional().describe(
@@ -54,6 +53,7 @@ const LoadSchema = z.strictObject({
     + 'net.ipv4.ip_local_port_range baseline vs tuned); the workload then needs exactly one variant.',
   ),
 });
+const LoadSchema = loadEntrySchema(LoadCommonSchema).describe(`A load on a net-server workload; mode: ${LOAD_MODE_NAMES.join(' | ')} (docs/load.md).`);
 
 const IpcSchema = z.strictObject({
   workload: Name,
@@ -157,8 +157,6 @@ function crossCheck(spec: z.output<typeof SpecSchema>, ctx: Ctx): void {
   spec.load?.forEach((load, i) => {
     const workload = workloadRef(load.workload, ['load', i, 'workload']);
     if (workload && workload.app !== 'net-server') add(['load', i, 'workload'], `load generation targets net-server workloads; ${workload.name} runs ${workload.app}`);
-    if (load.mode === 'burst' && load.connections === undefined) add(['load', i, 'connections'], 'mode burst needs connections');
-    if (load.mode === 'rate' && load.rate === undefined) add(['load', i, 'rate'], 'mode rate needs rate (connections per second)');
     if (load.clientSysctls) checkSysctls(load.clientSysctls, ['load', i, 'clientSysctls'], add, modelVersion);
     if (load.clientVariants) {
       if (load.clientSysctls) add(['load', i, 'clientVariants'], 'give either clientSysctls or clientVariants, not both');

@@ -50,3 +50,47 @@ describe('limits', () => {
     expect(containerDeadlineMs(spec)).toBeGreaterThan(30_000 + 15_000);
   });
 });
+
+describe('loadgenArgs for the other modes and for shards', () => {
+  it('builds a ramp with its stages in loadgen\'s DURATION:TARGET form', () => {
+    const args = loadgenArgs({ mode: 'ramp', target, startRate: 10, stages: [{ durationMs: 10_000, target: 100 }, { durationMs: 500, target: 0 }] });
+    expect(args.slice(0, 8)).toEqual(['--mode', 'ramp', '--target', target, '--start-rate', '10', '--stages', '10000ms:100,500ms:0']);
+  });
+
+  it('builds keepalive as a closed loop, or with a rate as an open model', () => {
+    expect(loadgenArgs({ mode: 'keepalive', target, connections: 8, durationMs: 5_000 }).slice(4, 8)).toEqual(['--connections', '8', '--duration', '5000ms']);
+    expect(loadgenArgs({ mode: 'keepalive', target, connections: 8, durationMs: 5_000, rate: 50 }).slice(4, 10))
+      .toEqual(['--connections', '8', '--duration', '5000ms', '--rate', '50']);
+  });
+
+  it('passes the shard and the start barrier', () => {
+    const args = loadgenArgs({ mode: 'burst', target, connections: 1500, shard: { index: 1, count: 3 }, startAtMs: 1_800_000_000_000 });
+    expect(args.slice(-4)).toEqual(['--shard', '1/3', '--start-at', '1800000000000']);
+    // An Indexed Job: every pod gets the same arguments; loadgen reads $JOB_COMPLETION_INDEX.
+    expect(loadgenArgs({ mode: 'burst', target, connections: 1500, shard: { count: 3 } }).slice(-2)).toEqual(['--shard-count', '3']);
+  });
+
+  it('checks bounds per load generator when the load is split', () => {
+    // 6000 connections at once are too many for one generator's --max-concurrency 5000, not for two.
+    expect(() => loadgenArgs({ mode: 'burst', target, connections: 6000 })).toThrow(/connections/);
+    expect(loadgenArgs({ mode: 'burst', target, connections: 6000, shard: { index: 0, count: 2 } })).toContain('6000');
+    expect(() => loadgenArgs({ mode: 'rate', target, rate: 8000, durationMs: 30_000, shard: { count: 2 } })).toThrow(/per shard exceeds maxRequests/);
+    expect(loadgenArgs({ mode: 'rate', target, rate: 8000, durationMs: 30_000, shard: { count: 2 }, maxRequests: 120_000 })).toContain('--shard-count');
+  });
+
+  it('refuses a bad shard, barrier or ramp', () => {
+    expect(() => loadgenArgs({ mode: 'burst', target, connections: 10, shard: { index: 2, count: 2 } })).toThrow(/shard.index/);
+    expect(() => loadgenArgs({ mode: 'burst', target, connections: 10, shard: { count: 0 } })).toThrow(/shard.count/);
+    expect(() => loadgenArgs({ mode: 'burst', target, connections: 10, startAtMs: 1.5 })).toThrow(/startAtMs/);
+    expect(() => loadgenArgs({ mode: 'ramp', target, startRate: 0, stages: [{ durationMs: 1000, target: 0 }] })).toThrow(/rate is 0 throughout/);
+    expect(() => loadgenArgs({ mode: 'ramp', target, startRate: 0, stages: [] })).toThrow(/stages/);
+    expect(() => loadgenArgs({ mode: 'keepalive', target, connections: 10, durationMs: 115_000 })).toThrow(/exceeds maxDurationMs/);
+  });
+
+  it('lets the container wait for the start barrier', () => {
+    const now = 1_800_000_000_000;
+    const spec = { mode: 'burst' as const, target, connections: 10, maxDurationMs: 30_000 };
+    expect(containerDeadlineMs({ ...spec, startAtMs: now + 20_000 }, now)).toBe(containerDeadlineMs(spec, now) + 20_000);
+    expect(containerDeadlineMs({ ...spec, startAtMs: now - 5_000 }, now)).toBe(containerDeadlineMs(spec, now));
+  });
+});

@@ -81,7 +81,7 @@ describe('loadScenario', () => {
     ['a bad sysctl name', BASE.replace('        - name: baseline', '        - name: baseline\n          sysctls: { "Net.Core": "1" }'), 'spec.workloads[0].variants[0].sysctls.Net.Core', '"Net.Core" is not a valid sysctl name (dot-separated lowercase segments, e.g. net.core.somaxconn)'],
     ['a duplicate variant', BASE.replace('        - name: baseline', '        - name: baseline\n        - name: baseline'), 'spec.workloads[0].variants[1].name', 'variant "baseline" is defined twice'],
     ['load on a missing workload', `${BASE}  load:\n    - workload: api\n      mode: burst\n      connections: 10\n      duration: 5s\n`, 'spec.load[0].workload', 'no workload named "api"; defined: web'],
-    ['rate mode without a rate', `${BASE}  load:\n    - workload: web\n      mode: rate\n      duration: 5s\n`, 'spec.load[0].rate', 'mode rate needs rate (connections per second)'],
+    ['rate mode without a rate', `${BASE}  load:\n    - workload: web\n      mode: rate\n      duration: 5s\n`, 'spec.load[0].rate', 'missing required field "rate"'],
     ['ipc on a net-server', `${BASE}  ipc:\n    - workload: web\n      test: sem\n      semopsPerCall: [10]\n`, 'spec.ipc[0].workload', 'ipc tests run on ipc-bench workloads; web runs net-server'],
     ['node-level-shared on a namespaced sysctl', `${BASE}  isolation:\n    - check: node-level-shared\n      sysctl: net.core.somaxconn\n`, 'spec.isolation[0].sysctl', 'net.core.somaxconn is namespaced; node-level-shared needs a node-level sysctl such as vm.swappiness'],
     ['admission on a missing variant', `${BASE}  admission:\n    - workload: web\n      variant: tuned\n      expect: forbidden\n`, 'spec.admission[0].variant', 'no variant named "tuned"; defined: baseline'],
