@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Wait, type StartedTestContainer } from 'testcontainers';
 import { LoadDriver, type LoadResult } from '../../harness/load/driver.js';
 import { removeRunContainers, runLabel, SysctlContainer } from '../../harness/load/container.js';
+import { histogramOf, percentileMs } from '../../harness/load/histogram.js';
+import { mergeLoadSummaries, toMeasurement } from '../../harness/load/summary.js';
 import { dockerAnswers } from '../../harness/toolchain/docker.js';
 import { run } from '../../harness/toolchain/exec.js';
 import { loadgenImageRef, workloadImageRef } from '../../harness/toolchain/artefacts/workload-images.js';
@@ -24,10 +26,10 @@ let netServerImage = '';
 let driver: LoadDriver;
 const results = new Map<string, LoadResult>();
 
-async function startNetServer(somaxconn: number): Promise<{ container: StartedTestContainer; ip: string }> {
+async function startNetServer(somaxconn: number, env: Record<string, string> = {}): Promise<{ container: StartedTestContainer; ip: string }> {
   const container = await new SysctlContainer(netServerImage, { sysctls: { 'net.core.somaxconn': String(somaxconn) }, stopTimeoutS: 2 })
     .withNetworkMode(network)
-    .withEnvironment({ PORT: '8080', BACKLOG: '65535', ACCEPT_RATE: String(acceptRate) })
+    .withEnvironment({ PORT: '8080', BACKLOG: '65535', ACCEPT_RATE: String(acceptRate), ...env })
     .withLabels({ [runLabel]: runId })
     .withWaitStrategy(Wait.forLogMessage(/"event":"start"/))
     .withStartupTimeout(60_000)
@@ -80,7 +82,8 @@ afterAll(async () => {
     const m = r.metrics;
     console.log(
       `[load.test] ${variant}: connected ${m.connected}/${m.requests}, completed ${m.completed}, errors ${m.errors} (timeouts ${m.timeouts}, refused ${m.refused}, resets ${m.resets}), ` +
-        `connect p50 ${m.connect_p50_ms} ms p99 ${m.connect_p99_ms} ms max ${m.connect_max_ms} ms, total p99 ${m.total_p99_ms} ms, rps ${m.rps}, ` +
+        `connect p50 ${m.connect_p50_ms} ms p99 ${m.connect_p99_ms} ms max ${m.connect_max_ms} ms, total p90 ${m.total_p90_ms} ms p99 ${m.total_p99_ms} ms, ` +
+        `${m.latency_p90_ms === undefined ? '' : `latency from schedule p90 ${m.latency_p90_ms} ms p99 ${m.latency_p99_ms} ms, `}rps ${m.rps}, ` +
         `generator CPU ${r.generator.cpuPercent}% saturated ${r.generator.saturated}`,
     );
   }
@@ -136,6 +139,62 @@ describe('net-server under a connection burst, net.core.somaxconn 16 vs 4096', (
       expect(r.clientSysctls['net.ipv4.ip_local_port_range']).toBe('40000 40049');
       expect(r.metrics.port_exhaustion).toBeGreaterThan(0);
       expect(r.metrics.connected).toBeLessThan(300);
+    } finally {
+      await server.container.stop({ timeout: 2 });
+    }
+  });
+});
+
+describe('load shapes a review asks for', () => {
+  it('shows a server stall in latency from the scheduled time that service time hides', async () => {
+    // net-server holds every request that arrives in the first 400 ms of each second. Two kept-alive
+    // connections carry 100 arrivals a second: during a stall both are held, the arrivals of those
+    // 400 ms queue for a free connection, and once it ends they are served in a millisecond or two.
+    const stallMs = 400;
+    const server = await startNetServer(4096, { KEEP_ALIVE: '1', STALL_EVERY_MS: '1000', STALL_MS: String(stallMs) });
+    try {
+      const r = await driver.run({ mode: 'keepalive', target: `http://${server.ip}:8080/`, connections: 2, rate: 100, durationMs: 3_000, timeoutMs: 5_000, maxDurationMs: 30_000 });
+      results.set('keepalive 2 connections at 100/s, server stalls 400 ms a second', r);
+      expect(r.summary.planned).toBe(300);
+      expect(r.metrics.completed).toBe(300);
+      expect(r.metrics.connected).toBe(2);
+      expect(r.metrics.reconnects).toBe(0);
+      // Service time: only the few requests that were on a connection when a stall began are slow.
+      // Latency from the scheduled time: about 40 % of the arrivals waited, up to the whole stall.
+      expect(r.metrics.latency_p90_ms).toBeGreaterThan(stallMs / 2);
+      expect(r.metrics.latency_p90_ms).toBeGreaterThan(4 * r.metrics.total_p90_ms);
+      expect(r.metrics.latency_p50_ms).toBeGreaterThanOrEqual(r.metrics.total_p50_ms);
+      expect(r.series.values.latency_p99_ms?.some((v) => v > stallMs / 2)).toBe(true);
+      // The queueing is the server's doing: the generator itself kept up.
+      expect(r.generator.saturated).toBe(false);
+    } finally {
+      await server.container.stop({ timeout: 2 });
+    }
+  });
+
+  it('merges two load generators exactly: the percentiles of the union of their samples', async () => {
+    const server = await startNetServer(4096);
+    try {
+      const target = `http://${server.ip}:8080/`;
+      // A ramp split over two loadgen containers that start together at one barrier.
+      const startAtMs = Date.now() + 10_000;
+      const spec = { mode: 'ramp' as const, target, startRate: 0, stages: [{ durationMs: 1_000, target: 100 }, { durationMs: 1_000, target: 100 }], samples: 1_000, maxDurationMs: 30_000, startAtMs };
+      const [a, b] = await Promise.all([0, 1].map((index) => driver.run({ ...spec, shard: { index, count: 2 } })));
+      const merged = mergeLoadSummaries([a!.summary, b!.summary]);
+      const m = toMeasurement(merged);
+      results.set('ramp 0 -> 100/s over 2 shards (merged)', { ...a!, ...m });
+      expect(merged.planned).toBe(150);
+      expect(merged.requests + merged.dropped).toBe(150);
+      for (const shard of [a!, b!]) expect(shard.summary.started_at_unix_ms).toBeGreaterThanOrEqual(startAtMs);
+      // Every connect time of both runs is in their samples: the histogram of their union is the merge.
+      expect(a!.summary.samples.connect_ms).toHaveLength(a!.summary.connected);
+      expect(b!.summary.samples.connect_ms).toHaveLength(b!.summary.connected);
+      const union = histogramOf([...a!.summary.samples.connect_ms, ...b!.summary.samples.connect_ms].map((ms) => Math.round(ms * 1000)));
+      expect(merged.histograms.connect).toEqual(union);
+      for (const p of [50, 90, 99] as const) expect(m.metrics[`connect_p${p}_ms`]).toBe(percentileMs(union, p));
+      expect(m.metrics.connect_max_ms).toBe(Math.max(a!.metrics.connect_max_ms, b!.metrics.connect_max_ms));
+      expect(m.metrics.completed).toBe(a!.metrics.completed + b!.metrics.completed);
+      expect(m.generator.shards.map((s) => s.index)).toEqual([0, 1]);
     } finally {
       await server.container.stop({ timeout: 2 });
     }
