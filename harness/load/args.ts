@@ -12,7 +12,10 @@ export type { BurstLoad, KeepaliveLoad, RampLoad, RateLoad } from './modes/index
 export interface LoadLimits {
   connectTimeoutMs?: number;
   timeoutMs?: number;
-  /** Hard bound on the whole run inside loadgen (default 120 s, at most 600 s), from the start barrier. */
+  /**
+   * Hard bound on the whole run inside loadgen, from the start barrier: at most 600 s; by default
+   * 120 s, or the load's duration + timeoutMs + 30 s when that is longer.
+   */
   maxDurationMs?: number;
   /** Hard bound on the requests of each load generator. */
   maxRequests?: number;
@@ -76,6 +79,11 @@ export function shardCount(spec: LoadDistribution): number {
 /** Resolved limits: defaults filled in and checked against the ceilings, and the mode's own bounds for one shard. */
 export function resolveLimits(spec: LoadSpec): ResolvedLimits {
   const limits = { ...loadDefaults, ...definedOnly(spec) };
+  // A load longer than the default bound gets a bound that fits it (up to the ceiling), so a long
+  // ramp in a scenario needs no limit of its own.
+  if (spec.maxDurationMs === undefined) {
+    limits.maxDurationMs = Math.min(loadCeilings.maxDurationMs, Math.max(loadDefaults.maxDurationMs, modeLoadMs(spec) + limits.timeoutMs + 30_000));
+  }
   positiveInt('maxDurationMs', limits.maxDurationMs, loadCeilings.maxDurationMs);
   positiveInt('maxRequests', limits.maxRequests, loadCeilings.maxRequests);
   positiveInt('maxConcurrency', limits.maxConcurrency, loadCeilings.maxConcurrency);

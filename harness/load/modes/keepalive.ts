@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { commonLoadMetrics, keepaliveMetrics, latencyMetrics } from '../metrics.js';
-import { checkOpenLoad, checkRate, constantArrivals, Duration, durationMs, goDuration, largestShare, positiveInt, scaled, type LoadMode } from './types.js';
+import { checkOpenLoad, checkRate, constantArrivals, LoadDuration, durationMs, goDuration, largestShare, positiveInt, scaled, type LoadMode } from './types.js';
 
 /**
  * keepalive: N connections kept open, each sending one request after another for `duration`
@@ -14,7 +14,7 @@ import { checkOpenLoad, checkRate, constantArrivals, Duration, durationMs, goDur
 export const KeepaliveFields = z.strictObject({
   mode: z.literal('keepalive'),
   connections: z.number().int().min(1).describe('Connections kept open (all load generators together).'),
-  duration: Duration.describe('How long the connections send requests.'),
+  duration: LoadDuration.describe('How long the connections send requests.'),
   rate: z.number().positive().max(100_000).optional().describe(
     'Requests per second over those connections (an open model; latency from the scheduled time). Without it each connection sends its next request as soon as the last one is answered.',
   ),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { commonLoadMetrics, latencyMetrics } from '../metrics.js';
-import { checkOpenLoad, checkRate, Duration, durationMs, goDuration, MAX_STAGES, type LoadMode } from './types.js';
+import { checkOpenLoad, checkRate, Duration, durationMs, goDuration, isDuration, MAX_LOAD_MS, MAX_STAGES, type LoadMode } from './types.js';
 
 /**
  * ramp: an open model whose arrival rate follows stages (k6's ramping-arrival-rate). The rate
@@ -16,7 +16,9 @@ const StageFields = z.strictObject({
 export const RampFields = z.strictObject({
   mode: z.literal('ramp'),
   startRate: z.number().min(0).max(100_000).default(0).describe('Arrivals per second at the start (default 0).'),
-  stages: z.array(StageFields).min(1).max(MAX_STAGES).describe('The rate moves linearly to each stage\'s target over its duration.'),
+  stages: z.array(StageFields).min(1).max(MAX_STAGES)
+    .refine((stages) => stages.reduce((sum, stage) => sum + (isDuration(stage.duration) ? durationMs(stage.duration) : 0), 0) < MAX_LOAD_MS, 'the stages must last less than 10m together: loadgen bounds every run to 600 s')
+    .describe('The rate moves linearly to each stage\'s target over its duration.'),
 }).describe('ramp: a ramping arrival rate of new connections in stages (open model).');
 
 export type RampEntry = z.output<typeof RampFields>;

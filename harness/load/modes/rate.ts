@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { commonLoadMetrics, latencyMetrics } from '../metrics.js';
-import { checkOpenLoad, checkRate, constantArrivals, Duration, durationMs, goDuration, scaled, type LoadMode } from './types.js';
+import { checkOpenLoad, checkRate, constantArrivals, LoadDuration, durationMs, goDuration, scaled, type LoadMode } from './types.js';
 
 /**
  * rate: an open model at a constant arrival rate (k6's constant-arrival-rate): R new connections a
@@ -11,7 +11,7 @@ import { checkOpenLoad, checkRate, constantArrivals, Duration, durationMs, goDur
 export const RateFields = z.strictObject({
   mode: z.literal('rate'),
   rate: z.number().positive().max(100_000).describe('New connections per second (all load generators together).'),
-  duration: Duration.describe('How long the arrival rate is kept.'),
+  duration: LoadDuration.describe('How long the arrival rate is kept.'),
 }).describe('rate: a constant arrival rate of new connections (open model).');
 
 export type RateEntry = z.output<typeof RateFields>;

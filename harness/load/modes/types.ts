@@ -43,6 +43,17 @@ export const MAX_STAGES = 100;
 
 export const Duration = z.string().regex(/^\d+(ms|s|m|h)$/, 'must be a duration such as 500ms, 20s, 5m or 1h').describe('A duration: 500ms, 20s, 5m, 1h.');
 
+/** loadgen bounds every run to 600 s; a load (before its last request's timeout) must end before. */
+export const MAX_LOAD_MS = 600_000;
+
+/** A scenario duration that a load lasts: within loadgen's bound. */
+export const LoadDuration = Duration.refine((text) => !isDuration(text) || durationMs(text) < MAX_LOAD_MS, 'must be below 10m: loadgen bounds every run to 600 s');
+
+/** True when the text reads as a duration (a refinement runs even after the format check failed). */
+export function isDuration(text: unknown): boolean {
+  return typeof text === 'string' && /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.test(text.trim());
+}
+
 /** A scenario duration (500ms, 20s, 5m, 1h) in ms. */
 export function durationMs(text: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());

@@ -29,7 +29,8 @@ describe('loadgenArgs', () => {
   it('refuses runs beyond the bounds', () => {
     expect(() => loadgenArgs({ mode: 'burst', target, connections: 6000 })).toThrow(/connections/);
     expect(() => loadgenArgs({ mode: 'burst', target, connections: 10, maxDurationMs: 700_000 })).toThrow(/maxDurationMs/);
-    expect(() => loadgenArgs({ mode: 'rate', target, rate: 1000, durationMs: 115_000 })).toThrow(/exceeds maxDurationMs/);
+    expect(() => loadgenArgs({ mode: 'rate', target, rate: 100, durationMs: 115_000, maxDurationMs: 120_000 })).toThrow(/exceeds maxDurationMs/);
+    expect(() => loadgenArgs({ mode: 'rate', target, rate: 100, durationMs: 595_000 })).toThrow(/exceeds maxDurationMs 600000/);
     expect(() => loadgenArgs({ mode: 'rate', target, rate: 5000, durationMs: 30_000 })).toThrow(/exceeds maxRequests/);
     expect(() => loadgenArgs({ mode: 'rate', target, rate: 0, durationMs: 1000 })).toThrow(/rate/);
     expect(() => loadgenArgs({ mode: 'burst', target, connections: 1.5 })).toThrow(/connections/);
@@ -48,6 +49,12 @@ describe('limits', () => {
     const spec = { mode: 'burst' as const, target, connections: 10, maxDurationMs: 30_000 };
     expect(resolveLimits(spec).maxRequests).toBe(100_000);
     expect(containerDeadlineMs(spec)).toBeGreaterThan(30_000 + 15_000);
+  });
+
+  it('fits the default bound to a load longer than it, up to the ceiling', () => {
+    expect(resolveLimits({ mode: 'rate', target, rate: 10, durationMs: 30_000 }).maxDurationMs).toBe(120_000);
+    expect(resolveLimits({ mode: 'ramp', target, startRate: 0, stages: [{ durationMs: 300_000, target: 10 }] }).maxDurationMs).toBe(340_000);
+    expect(resolveLimits({ mode: 'keepalive', target, connections: 2, durationMs: 300_000, maxDurationMs: 400_000 }).maxDurationMs).toBe(400_000);
   });
 });
 
@@ -84,7 +91,7 @@ describe('loadgenArgs for the other modes and for shards', () => {
     expect(() => loadgenArgs({ mode: 'burst', target, connections: 10, startAtMs: 1.5 })).toThrow(/startAtMs/);
     expect(() => loadgenArgs({ mode: 'ramp', target, startRate: 0, stages: [{ durationMs: 1000, target: 0 }] })).toThrow(/rate is 0 throughout/);
     expect(() => loadgenArgs({ mode: 'ramp', target, startRate: 0, stages: [] })).toThrow(/stages/);
-    expect(() => loadgenArgs({ mode: 'keepalive', target, connections: 10, durationMs: 115_000 })).toThrow(/exceeds maxDurationMs/);
+    expect(() => loadgenArgs({ mode: 'keepalive', target, connections: 10, durationMs: 115_000, maxDurationMs: 120_000 })).toThrow(/exceeds maxDurationMs/);
   });
 
   it('lets the container wait for the start barrier', () => {

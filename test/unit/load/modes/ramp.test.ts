@@ -12,6 +12,7 @@ describe('ramp mode', () => {
     expect(rampMode.fields.safeParse({ mode: 'ramp', stages: [] }).success).toBe(false);
     expect(rampMode.fields.safeParse({ mode: 'ramp', stages: [{ duration: '10s', target: -1 }] }).success).toBe(false);
     expect(rampMode.fields.safeParse({ mode: 'ramp', stages: [{ duration: '10s', rate: 5 }] }).success).toBe(false);
+    expect(rampMode.fields.safeParse({ mode: 'ramp', stages: [{ duration: '5m', target: 5 }, { duration: '5m', target: 0 }] }).success).toBe(false);
   });
 
   it('counts arrivals as loadgen does: the integral of the rate', () => {

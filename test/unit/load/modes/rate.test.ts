@@ -9,6 +9,7 @@ describe('rate mode', () => {
     expect(rateMode.fields.safeParse({ mode: 'rate', duration: '10s' }).success).toBe(false);
     expect(rateMode.fields.safeParse({ mode: 'rate', rate: 0, duration: '10s' }).success).toBe(false);
     expect(rateMode.fields.safeParse({ mode: 'rate', rate: 10, duration: '10 s' }).success).toBe(false);
+    expect(rateMode.fields.safeParse({ mode: 'rate', rate: 10, duration: '1h' }).error?.issues[0]?.message).toMatch(/below 10m/);
   });
 
   it('scales rate and duration as the pipeline always did', () => {
