@@ -82,7 +82,7 @@ function judgeVariant(
   // it also times the requests the baseline lost (which waited longest), so a rise in those
   // latencies is the price of serving them, not a regression: a caveat, not a veto.
   const fewerFailures = comparisons.some((c) => (c.metric === 'errors' || c.metric === 'error_rate') && c.verdict === 'improved');
-  const overSuccessesOnly = (c: MetricComparison) => fewerFailures && /^(connect|total)_/.test(c.metric);
+  const overSuccessesOnly = (c: MetricComparison) => fewerFailures && /^(connect|total|waiting|receiving|latency)_/.test(c.metric);
   const regressed = ordered(comparisons.filter((c) => c.verdict === 'regressed' && !overSuccessesOnly(c)));
   const survivorship = ordered(comparisons.filter((c) => c.verdict === 'regressed' && overSuccessesOnly(c)));
   const base = { workload: workload.workload, variant, sysctls };
