@@ -2,11 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand"
 	"os"
 	"reflect"
 	"sort"
+	"strings"
 	"testing"
 )
 
@@ -207,14 +209,34 @@ func makeVectors() vectorFile {
 	return f
 }
 
-func TestSharedVectors(t *testing.T) {
-	want := makeVectors()
-	data, err := json.MarshalIndent(want, "", " ")
-	if err != nil {
-		t.Fatal(err)
+// vectorText is the file: one line per index and per case, so that a change reads as a diff.
+func vectorText(f vectorFile) []byte {
+	line := func(v any) string {
+		b, _ := json.Marshal(v)
+		return string(b)
 	}
+	sep := func(i, n int) string {
+		if i < n-1 {
+			return ",\n"
+		}
+		return "\n"
+	}
+	var out strings.Builder
+	fmt.Fprintf(&out, "{\n  \"about\": %s,\n  \"layout\": %s,\n  \"percentiles\": %s,\n  \"indices\": [\n", line(f.About), line(f.Layout), line(f.Percentiles))
+	for i, v := range f.Indices {
+		out.WriteString("    " + line(v) + sep(i, len(f.Indices)))
+	}
+	out.WriteString("  ],\n  \"cases\": [\n")
+	for i, c := range f.Cases {
+		out.WriteString("    " + line(c) + sep(i, len(f.Cases)))
+	}
+	out.WriteString("  ]\n}\n")
+	return []byte(out.String())
+}
+
+func TestSharedVectors(t *testing.T) {
 	if os.Getenv("UPDATE_VECTORS") == "1" {
-		if err := os.WriteFile(vectorPath, append(data, '\n'), 0o644); err != nil {
+		if err := os.WriteFile(vectorPath, vectorText(makeVectors()), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
