@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import { Listr } from 'listr2';
 import { ExitCode } from '../errors.js';
 import type { Probe } from '../toolchain/artefact.js';
-import { ensureArtefacts, type EnsureOutcome } from '../toolchain/ensure.js';
-import { artefacts, buildOrder, runArtefactIds } from '../toolchain/registry.js';
+import type { EnsureOutcome } from '../toolchain/ensure.js';
 
 export function registerDoctor(program: Command): void {
   program
@@ -21,6 +19,8 @@ export function registerDoctor(program: Command): void {
 }
 
 async function check(json: boolean): Promise<number> {
+  // The toolchain modules pull in testcontainers and execa: loaded only when doctor runs.
+  const { artefacts } = await import('../toolchain/registry.js');
   const rows: Array<{ id: string; title: string; probe: Probe }> = [];
   for (const artefact of artefacts) rows.push({ id: artefact.id, title: artefact.title, probe: await artefact.probe() });
   if (json) {
@@ -52,6 +52,9 @@ export function formatBytes(bytes: number): string {
 
 /** Builds what is missing, one listr2 task per artefact, and prints the per-artefact timings. */
 export async function fix(): Promise<number> {
+  const [{ Listr }, { ensureArtefacts }, { buildOrder, runArtefactIds }] = await Promise.all([
+    import('listr2'), import('../toolchain/ensure.js'), import('../toolchain/registry.js'),
+  ]);
   const started = Date.now();
   let outcomes: EnsureOutcome[] = [];
   const total = buildOrder(runArtefactIds).length;

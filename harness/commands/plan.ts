@@ -2,10 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { buildPlan, type Plan } from '../plan/plan.js';
+import type { Plan } from '../plan/plan.js';
 import { kindClusterConfig } from '../policy/index.js';
-import { kernelSysctlInventory } from '../probes/kernel-inventory.js';
-import { loadScenario } from '../scenario/load.js';
 
 export function registerPlan(program: Command): void {
   program
@@ -14,7 +12,10 @@ export function registerPlan(program: Command): void {
     .argument('<scenario>', 'scenario file (YAML)')
     .option('--kind-config <dir>', 'also write the kind cluster configs sysctl-bench would use into this folder')
     .option('--json', 'print the plan as JSON')
-    .action((scenarioFile: string, options: { kindConfig?: string; json?: boolean }) => {
+    .action(async (scenarioFile: string, options: { kindConfig?: string; json?: boolean }) => {
+      const [{ buildPlan }, { kernelSysctlInventory }, { loadScenario }] = await Promise.all([
+        import('../plan/plan.js'), import('../probes/kernel-inventory.js'), import('../scenario/load.js'),
+      ]);
       const scenario = loadScenario(scenarioFile);
       const plan = buildPlan(scenario, { 'net-server': 'sysctl-bench/net-server', 'ipc-bench': 'sysctl-bench/ipc-bench' }, scenario.metadata.name, kernelSysctlInventory());
       if (options.kindConfig) {

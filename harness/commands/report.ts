@@ -1,16 +1,16 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { writeReportFiles } from '../report/write-reports.js';
 
 /** `sysctl-bench report <run-dir>`: rebuilds every report format from raw/results.jsonl. */
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('Rebuild results.json, index.html, junit.xml and summary.md of a run from its raw/results.jsonl; exits with the results\' exit code (0 held, 1 some expectation failed, 2 the run could not be carried out)')
+    .description('Rebuild results.json, index.html, junit.xml and summary.md of a run from its raw/results.jsonl; exits with the run\'s exit code')
     .argument('<run-dir>', 'a run directory (reports/<run-id>) holding raw/results.jsonl')
     .option('--history <dir>', 'a folder of earlier run directories (each with results.json), to chart trends and flag regressions')
     .option('--out <dir>', 'where to write the reports (default: the run directory)')
     .action(async (runDir: string, options: { history?: string; out?: string }) => {
+      const { writeReportFiles } = await import('../report/write-reports.js');
       const { results, files, trends } = await writeReportFiles(resolve(runDir), {
         ...(options.history ? { history: resolve(options.history) } : {}),
         ...(options.out ? { out: resolve(options.out) } : {}),

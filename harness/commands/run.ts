@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
+import { EXIT_CODES_HELP } from '../errors.js';
 import { repoPath } from '../toolchain/paths.js';
-import { runScenario } from '../run/pipeline.js';
 
 export function registerRun(program: Command): void {
   program
@@ -15,11 +15,12 @@ export function registerRun(program: Command): void {
     .option('--warmup <n>', "override the scenario's warm-up repetitions", nonNegativeInteger)
     .option('--history <dir>', 'earlier run directories, for trends in the HTML report')
     .addHelpText('after', `
-Exit codes: 0 every expectation and threshold held; 1 some failed (listed in the reports);
-2 the run could not be carried out (the reason is printed and recorded).
+${EXIT_CODES_HELP}
 A killed run keeps every finished measurement in reports/<run>/raw/results.jsonl;
 'sysctl-bench report <run-dir>' rebuilds its reports, and the next run removes its clusters.`)
     .action(async (scenario: string, options: { keep?: boolean; reports: string; scale: number; repetitions?: number; warmup?: number; history?: string }) => {
+      // Loaded here, not at the top: the Kubernetes client and testcontainers take seconds to load.
+      const { runScenario } = await import('../run/pipeline.js');
       const outcome = await runScenario({
         scenarioFile: scenario,
         reportsDir: options.reports,

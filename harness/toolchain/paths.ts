@@ -8,8 +8,11 @@ export function cacheDir(...parts: string[]): string {
   return join(root, ...parts);
 }
 
-/** The repository root, so that build inputs under images/ are found whatever the working directory. */
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+/**
+ * The repository root, so that build inputs under images/ are found whatever the working directory.
+ * The CLI runs the compiled copy (dist/harness/toolchain/paths.js), one folder deeper than the source.
+ */
+export const repoRoot = fileURLToPath(new URL(import.meta.url.includes('/dist/harness/') ? '../../../' : '../../', import.meta.url));
 
 export function repoPath(...parts: string[]): string {
   return join(repoRoot, ...parts);
