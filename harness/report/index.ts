@@ -2,4 +2,6 @@ export { writeReports, writeReportFiles, REPORT_FILES, type WriteReportsOptions,
 export { renderHtml } from './html/page.js';
 export { renderJunit } from './junit.js';
 export { renderSummaryMarkdown } from './summary-md.js';
-export { buildTrends, loadHistory, type Trend } from './history.js';
+export { githubAnnotations } from './github.js';
+export { formatRunSummary } from './run-summary.js';
+export { loadHistory, type Trend, type TrendReport } from './history.js';

@@ -2,9 +2,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { aggregate } from '../results/aggregate.js';
 import { readRawResults } from '../results/raw-reader.js';
-import type { Results } from '../results/results.js';
+import type { Results, TrendReport } from '../results/results.js';
 import { thresholdsFromScenario } from '../results/thresholds.js';
-import { buildTrends, loadHistory, type Trend } from './history.js';
+import { loadHistory } from './history.js';
 import { chartJsSource } from './html/chart-js-source.js';
 import { renderHtml } from './html/page.js';
 import { renderJunit } from './junit.js';
@@ -27,7 +27,8 @@ export const REPORT_FILES = {
 export interface WrittenReports {
   results: Results;
   files: string[];
-  trends: Trend[] | undefined;
+  /** results.trends: null without a history folder. */
+  trends: TrendReport | null;
 }
 
 /**
@@ -43,24 +44,20 @@ export async function writeReportFiles(runDir: string, options: WriteReportsOpti
   const { records, warnings: readWarnings } = await readRawResults(runDir);
   const started = records.find((r) => r.type === 'run-started');
   const { thresholds, warnings: thresholdWarnings } = thresholdsFromScenario(started?.type === 'run-started' ? started.scenario.definition : undefined);
-  const results = aggregate(records, thresholds, { warnings: [...readWarnings, ...thresholdWarnings] });
-
-  let trends: Trend[] | undefined;
-  let historyWarnings: string[] = [];
-  if (options.history) {
-    const history = await loadHistory(options.history, results.run.runId);
-    trends = buildTrends(history.runs, results);
-    historyWarnings = history.warnings;
-  }
+  const history = options.history ? await loadHistory(options.history, started?.type === 'run-started' ? started.runId : undefined) : undefined;
+  const results = aggregate(records, thresholds, {
+    warnings: [...readWarnings, ...thresholdWarnings, ...(history?.warnings ?? [])],
+    ...(history ? { history: history.runs } : {}),
+  });
 
   const out = options.out ?? runDir;
   await mkdir(out, { recursive: true });
-  const html = renderHtml({ results, chartJs: await chartJsSource(), ...(trends ? { trends } : {}), historyWarnings });
+  const html = renderHtml({ results, chartJs: await chartJsSource() });
   const contents: [string, string][] = [
     [REPORT_FILES.results, `${JSON.stringify(results, null, 2)}\n`],
     [REPORT_FILES.html, html],
     [REPORT_FILES.junit, renderJunit(results)],
-    [REPORT_FILES.summary, renderSummaryMarkdown(results, trends)],
+    [REPORT_FILES.summary, renderSummaryMarkdown(results)],
   ];
   const files: string[] = [];
   for (const [name, text] of contents) {
@@ -68,5 +65,5 @@ export async function writeReportFiles(runDir: string, options: WriteReportsOpti
     await writeFile(path, text);
     files.push(path);
   }
-  return { results, files, trends };
+  return { results, files, trends: results.trends };
 }

@@ -1,14 +1,25 @@
 import type { CompareOptions } from '../stats/compare.js';
-import { admissionExpectations, evaluateThresholds, isolationExpectations, thresholdExpectations } from './expectations.js';
+import {
+  admissionExpectations, evaluateThresholds, isolationExpectations, skippedProofs, thresholdExpectations, trendExpectations,
+} from './expectations.js';
 import { summarizePerformance } from './performance.js';
 import { baselinesFromScenario } from './thresholds.js';
 import { recommend } from './recommendation.js';
-import { RESULTS_SCHEMA_VERSION, type Expectation, type Outcome, type Problem, type Results, type RunSummary, type Threshold } from './results.js';
+import { plannedProofs, scenarioDefinitionHash, trendSettingsFromScenario } from './scenario-info.js';
+import { buildTrendReport } from './trends.js';
+import {
+  RESULTS_SCHEMA_MINOR, RESULTS_SCHEMA_VERSION, type Expectation, type Outcome, type Problem, type Results, type RunSummary, type Threshold, type TrendReport,
+} from './results.js';
 import type { AdmissionRecord, IsolationRecord, MeasurementRecord, PhaseRecord, RawRecord, RunFinished, RunStarted } from './raw.js';
 
 export interface AggregateOptions extends CompareOptions {
   /** Warnings from reading the raw file or the thresholds, carried into the results. */
   warnings?: string[];
+  /**
+   * Earlier runs' results (any scenario: only those of this scenario and definition are compared),
+   * for trends. Without it, `trends` is null.
+   */
+  history?: readonly Results[];
 }
 
 /**
@@ -28,15 +39,25 @@ export function aggregate(records: readonly RawRecord[], thresholds: readonly Th
     : []);
 
   const cases = admissions.map(({ type: _, ...a }) => a);
-  const performance = summarizePerformance(measurements, admissions, options, baselinesFromScenario(started?.scenario.definition));
-  const thresholdResults = evaluateThresholds(thresholds, performance);
+  const definition = started?.scenario.definition;
+  const performance = summarizePerformance(measurements, admissions, options, baselinesFromScenario(definition));
+  // A run that stopped early: what it never got to is skipped with this reason, not failed.
+  const stopped = !finished ? 'the run did not finish' : finished.status !== 'completed' ? `the run ${finished.status}` : undefined;
+  const thresholdResults = evaluateThresholds(thresholds, performance, stopped);
+  const run = runSummary(started, finished);
+  const trends: TrendReport | null = options.history && started
+    ? buildTrendReport(options.history, {
+      runId: run.runId, startedAt: run.startedAt, scenario: run.scenario.name, definitionHash: run.scenario.definitionHash, performance,
+    }, trendSettingsFromScenario(definition))
+    : null;
   const expectations: Expectation[] = [
     ...admissionExpectations(cases),
     ...isolationExpectations(isolation),
+    ...(stopped ? skippedProofs(plannedProofs(definition), isolation, stopped) : []),
     ...thresholdExpectations(thresholdResults),
+    ...trendExpectations(trends),
   ];
 
-  const run = runSummary(started, finished);
   const measuredSomething = measurements.some((m) => !m.warmup);
   const cannotRun = cannotRunReason(started, finished, measuredSomething, problems, phases);
   if (!cannotRun && finished && finished.status !== 'completed') {
@@ -46,13 +67,15 @@ export function aggregate(records: readonly RawRecord[], thresholds: readonly Th
       category: 'run',
       name: 'the run completed',
       passed: false,
+      status: 'failed',
       detail: `the run ${finished.status}${finished.reason ? `: ${finished.reason}` : ''} after measurements were taken`,
     });
   }
-  const outcome = decideOutcome(expectations, cannotRun);
+  const outcome = decideOutcome(expectations, cannotRun, trends);
 
   return {
     schemaVersion: RESULTS_SCHEMA_VERSION,
+    schemaMinor: RESULTS_SCHEMA_MINOR,
     run,
     environment: started?.environment ?? null,
     loadGenerator: started?.loadGenerator ?? null,
@@ -70,7 +93,8 @@ export function aggregate(records: readonly RawRecord[], thresholds: readonly Th
     isolation,
     thresholds: thresholdResults,
     expectations,
-    recommendation: recommend(performance, cases, isolation, outcome),
+    trends,
+    recommendation: recommend(performance, cases, isolation, outcome, trends),
     outcome,
   };
 }
@@ -79,12 +103,14 @@ function runSummary(started: RunStarted | undefined, finished: RunFinished | und
   const startedAt = started?.startedAt ?? null;
   const finishedAt = finished?.finishedAt ?? null;
   const durationMs = startedAt && finishedAt ? Date.parse(finishedAt) - Date.parse(startedAt) : null;
+  const hash = started ? scenarioDefinitionHash(started.scenario.name, started.scenario.definition, started.runOptions) : undefined;
   return {
     runId: started?.runId ?? 'unknown',
     scenario: {
       name: started?.scenario.name ?? 'unknown',
       file: started?.scenario.file ?? 'unknown',
       ...descriptionOf(started?.scenario.definition),
+      ...(hash ? { definitionHash: hash } : {}),
     },
     startedAt,
     finishedAt,
@@ -101,7 +127,7 @@ function descriptionOf(definition: unknown): { description?: string } {
 }
 
 /**
- * Exit 2 when there is nothing to judge: no run-started record, no run-finished record (killed),
+ * Exit 3 when there is nothing to judge: no run-started record, no run-finished record (killed),
  * or a failed/interrupted run that stopped before its first measured repetition.
  */
 function cannotRunReason(
@@ -128,11 +154,21 @@ function cannotRunReason(
   return null;
 }
 
-function decideOutcome(expectations: Expectation[], cannotRun: string | null): Outcome {
-  const failed = expectations.filter((e) => !e.passed).map((e) => e.id);
-  if (cannotRun) return { exitCode: 2, status: 'cannot-run', reason: cannotRun, failed };
+function decideOutcome(expectations: Expectation[], cannotRun: string | null, trends: TrendReport | null): Outcome {
+  const failed = expectations.filter((e) => e.status === 'failed').map((e) => e.id);
+  const skipped = expectations.filter((e) => e.status === 'skipped').length;
+  const judged = expectations.length - skipped;
+  const notes = [
+    skipped ? `${skipped} skipped` : '',
+    // A regression the scenario does not fail on is still news: it goes into the reason.
+    trends && trends.regressions && !trends.settings.failOnRegression
+      ? `${trends.regressions} metric${trends.regressions === 1 ? '' : 's'} regressed against earlier runs (reported, not failing: spec.trends.failOnRegression is off)`
+      : '',
+  ].filter(Boolean);
+  const tail = notes.length ? `; ${notes.join('; ')}` : '';
+  if (cannotRun) return { exitCode: 3, status: 'cannot-run', reason: cannotRun, failed };
   if (failed.length) {
-    return { exitCode: 1, status: 'failed', reason: `${failed.length} of ${expectations.length} expectations failed: ${failed.join(', ')}`, failed };
+    return { exitCode: 1, status: 'failed', reason: `${failed.length} of ${judged} expectations failed: ${failed.join(', ')}${tail}`, failed };
   }
-  return { exitCode: 0, status: 'passed', reason: `all ${expectations.length} expectations held`, failed };
+  return { exitCode: 0, status: 'passed', reason: `all ${judged} expectations held${tail}`, failed };
 }

@@ -17,11 +17,29 @@ export const NodeInfoSchema = z.object({
   role: z.string(),
   kubeletFlags: z.array(z.string()),
   allowedUnsafeSysctls: z.array(z.string()),
+  // As the node reports them (node.status.nodeInfo); optional: older runs did not record them.
+  /** `uname -r` of the node: on kind the machine's own kernel. */
+  kernel: z.string().optional(),
+  osImage: z.string().optional(),
+  /** e.g. containerd://2.1.4 */
+  containerRuntime: z.string().optional(),
+  kubeletVersion: z.string().optional(),
+  /**
+   * The kubelet's configuration as read from the running kubelet (its /configz), or the fields of
+   * it that matter here (allowedUnsafeSysctls, cgroupDriver, ...): what was in force, not what was planned.
+   */
+  kubeletConfig: z.record(z.string(), z.unknown()).optional(),
+  /** Where kubeletConfig was read: e.g. "configz", "planned". */
+  kubeletConfigSource: z.string().optional(),
 });
+
+export const ProviderSchema = z.enum(['kind', 'existing']);
 
 export const EnvironmentSchema = z.object({
   kubernetesVersion: z.string(),
-  kindVersion: z.string(),
+  /** Absent on an existing cluster. */
+  kindVersion: z.string().optional(),
+  /** The kernel of the machine that ran sysctl-bench (on kind, also the nodes' kernel). */
   kernel: z.string(),
   machine: z.object({
     cpus: z.number(),
@@ -29,6 +47,16 @@ export const EnvironmentSchema = z.object({
     os: z.string(),
   }),
   nodes: z.array(NodeInfoSchema),
+  // Added in results minor 1; optional so that earlier raw files still read.
+  /** kind: clusters created on this machine; existing: a cluster someone else runs. */
+  provider: ProviderSchema.optional(),
+  /** The kind node image, with its digest or build fingerprint. */
+  nodeImage: z.string().optional(),
+  /** What runs the kind node containers on this machine, e.g. "Docker 28.3.1, runc 1.3.0". */
+  containerRuntime: z.string().optional(),
+  /** cgroup version of the machine that ran the nodes. */
+  cgroupVersion: z.enum(['v1', 'v2']).optional(),
+  sysctlBench: z.object({ version: z.string(), commit: z.string().optional(), dirty: z.boolean().optional() }).optional(),
 });
 
 /** What an operator applies to roll the tuning out; produced by the pipeline, shown verbatim. */
@@ -51,6 +79,8 @@ export const RunStartedSchema = z.object({
   environment: EnvironmentSchema,
   loadGenerator: z.object({ name: z.string(), version: z.string() }),
   rollout: RolloutSchema.optional(),
+  /** Command-line overrides of the scenario (`--scale`, `--repetitions`, `--warmup`); a scale changes what is measured. */
+  runOptions: z.object({ scale: z.number().optional(), repetitions: z.number().optional(), warmup: z.number().optional() }).optional(),
 });
 
 export const PhaseSchema = z.object({
@@ -168,6 +198,7 @@ export const RawRecordSchema = z.discriminatedUnion('type', [
 ]);
 
 export type NodeInfo = z.infer<typeof NodeInfoSchema>;
+export type Provider = z.infer<typeof ProviderSchema>;
 export type Environment = z.infer<typeof EnvironmentSchema>;
 export type Rollout = z.infer<typeof RolloutSchema>;
 export type RunStarted = z.infer<typeof RunStartedSchema>;

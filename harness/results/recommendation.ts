@@ -1,6 +1,6 @@
-import { formatPercent, formatP, formatSysctls, formatWithUnit } from './format.js';
+import { formatDifferenceInterval, formatMetricValue, formatPercent, formatP, formatSysctls } from './format.js';
 import { sysctlsOfVariant } from './performance.js';
-import type { AdmissionCase, IsolationProof, MetricComparison, Outcome, Recommendation, RecommendationItem, WorkloadPerformance } from './results.js';
+import type { AdmissionCase, IsolationProof, MetricComparison, Outcome, Recommendation, RecommendationItem, TrendReport, WorkloadPerformance } from './results.js';
 import type { AdmissionRecord } from './raw.js';
 
 /**
@@ -13,6 +13,7 @@ export function recommend(
   admissions: readonly AdmissionCase[],
   isolation: readonly IsolationProof[],
   outcome: Pick<Outcome, 'status' | 'reason'>,
+  trends: TrendReport | null = null,
 ): Recommendation {
   const rollOut: RecommendationItem[] = [];
   const doNotRollOut: RecommendationItem[] = [];
@@ -61,7 +62,7 @@ export function recommend(
     })));
   }
 
-  return { rollOut, doNotRollOut, summary: summarize(rollOut, doNotRollOut, admissions, outcome) };
+  return { rollOut, doNotRollOut, summary: summarize(rollOut, doNotRollOut, admissions, outcome, trends) };
 }
 
 function judgeVariant(
@@ -137,12 +138,12 @@ function judgeVariant(
 export function describeChange(c: MetricComparison): string {
   const ci = c.difference.ci;
   const p = formatP(c.pValue);
-  return `${lowerFirst(c.label)} ${formatWithUnit(c.baseline.median, c.unit)} → ${formatWithUnit(c.tuned.median, c.unit)} `
-    + `(${formatPercent(c.changePercent)}; ${Math.round(ci.level * 100)}% CI of the difference ${formatWithUnit(ci.low, c.unit)} to ${formatWithUnit(ci.high, c.unit)}; p ${p.startsWith('<') ? p : `= ${p}`})`;
+  return `${lowerFirst(c.label)} ${formatMetricValue(c.baseline.median, c.unit)} → ${formatMetricValue(c.tuned.median, c.unit)} `
+    + `(${formatPercent(c.changePercent)}; ${Math.round(ci.level * 100)}% CI of the difference ${formatDifferenceInterval(ci.low, ci.high, c.unit)}; p ${p.startsWith('<') ? p : `= ${p}`})`;
 }
 
 export function describeChangeShort(c: MetricComparison): string {
-  return `${lowerFirst(c.label)} ${formatWithUnit(c.baseline.median, c.unit)} → ${formatWithUnit(c.tuned.median, c.unit)} (${formatPercent(c.changePercent)})`;
+  return `${lowerFirst(c.label)} ${formatMetricValue(c.baseline.median, c.unit)} → ${formatMetricValue(c.tuned.median, c.unit)} (${formatPercent(c.changePercent)})`;
 }
 
 /** Tail latency first, then errors, then other latencies, then throughput: the order a capacity review asks in. */
@@ -172,6 +173,7 @@ function summarize(
   doNotRollOut: RecommendationItem[],
   admissions: readonly AdmissionCase[],
   outcome: Pick<Outcome, 'status' | 'reason'>,
+  trends: TrendReport | null,
 ): string {
   if (outcome.status === 'cannot-run') {
     return `The run could not be carried out: ${outcome.reason}. Nothing in this report supports a rollout decision; what was recorded before it stopped is shown below.`;
@@ -188,6 +190,13 @@ function summarize(
       : 'Every node pool that runs these pods needs the kubelet allowance first (Rollout artifacts below).');
   }
   if (sentences.length === 0) sentences.push('No tuned variant was measured, so there is nothing to recommend.');
+  const regressed = trends?.trends.filter((t) => t.status === 'regression') ?? [];
+  if (regressed.length) {
+    const runs = trends?.compared.length ?? 0;
+    sentences.push(`Against the last ${runs} runs of this scenario, ${regressed.length === 1 ? 'one metric' : `${regressed.length} metrics`} regressed: `
+      + `${regressed.map((t) => `${lowerFirst(t.label)} of ${t.workload} [${t.variant}]`).join(', ')}`
+      + `${trends?.settings.failOnRegression ? ' (the scenario fails on regressions).' : ' (reported; the scenario does not fail on regressions).'}`);
+  }
   if (outcome.status === 'failed') sentences.push(`Not every expectation held: ${outcome.reason}.`);
   return sentences.join(' ');
 }

@@ -1,18 +1,28 @@
-import type { Comparison, MetricDirection } from '../stats/index.js';
+import type { Comparison } from '../stats/compare.js';
+import type { MetricDirection } from '../stats/direction.js';
 import type { ConfidenceInterval } from '../stats/bootstrap.js';
 import type { AdmissionRecord, Environment, IsolationRecord, PhaseRecord, Rollout, RunStatus, Series, WorkloadKind } from './raw.js';
 
 /**
  * `results.json`: everything a report shows, computed from the raw records and the scenario's
- * thresholds. Versioned: a field's meaning never changes within a schemaVersion. Documented in
- * docs/results.md.
+ * thresholds. Versioned: `schemaVersion` is the major (a reader written for 1 reads every 1.x
+ * file), `schemaMinor` counts additions within it. Documented in docs/results.md, with what each
+ * minor added.
  */
 export const RESULTS_SCHEMA_VERSION = 1;
+/**
+ * 1: expectations[].status and phase, skipped expectations of a run that stopped early, `trends`,
+ * run.scenario.definitionHash, outcome.exitCode 3 (was 2) for a run that could not be carried out.
+ */
+export const RESULTS_SCHEMA_MINOR = 1;
 
-export type ExitCodeValue = 0 | 1 | 2;
+/** A results.json never holds 2 (wrong input never produces a run); 3: the run could not be carried out. */
+export type ExitCodeValue = 0 | 1 | 3;
 
 export interface Results {
   schemaVersion: typeof RESULTS_SCHEMA_VERSION;
+  /** Absent in files written before minor 1. */
+  schemaMinor: number;
   run: RunSummary;
   environment: Environment | null;
   loadGenerator: { name: string; version: string } | null;
@@ -26,14 +36,20 @@ export interface Results {
   isolation: IsolationProof[];
   thresholds: ThresholdResult[];
   expectations: Expectation[];
+  /** This run against earlier runs of the same scenario; null when no history was given. */
+  trends: TrendReport | null;
   recommendation: Recommendation;
   outcome: Outcome;
 }
 
 export interface RunSummary {
   runId: string;
-  /** `description` is the scenario's own one-line purpose, when it has one. */
-  scenario: { name: string; file: string; description?: string };
+  /**
+   * `description` is the scenario's own one-line purpose, when it has one. `definitionHash` tells
+   * runs of the same scenario definition apart from runs of an edited one (trends compare only
+   * runs with the same name and hash; see scenarioDefinitionHash).
+   */
+  scenario: { name: string; file: string; description?: string; definitionHash?: string };
   startedAt: string | null;
   finishedAt: string | null;
   /** `unfinished`: no run-finished record (the run was killed or is still going). */
@@ -142,19 +158,82 @@ export interface ThresholdResult extends Threshold {
   /** The variant the threshold was evaluated on, once resolved. */
   evaluatedVariant: string | null;
   actual: number | null;
+  /** The metric's unit, when it was measured: `actual`, `max` and `min` are in it. */
+  unit?: string;
   verdict: string | null;
   passed: boolean;
+  /** `skipped`: the run stopped before the metric was measured (not a failure of the tuning). */
+  status: ExpectationStatus;
   detail: string;
 }
 
-export type ExpectationCategory = 'admission' | 'isolation' | 'threshold' | 'run';
+export type ExpectationCategory = 'admission' | 'isolation' | 'threshold' | 'trend' | 'run';
+
+/** `skipped`: the run stopped before this could be judged; `detail` says why. Never a failure. */
+export type ExpectationStatus = 'passed' | 'failed' | 'skipped';
 
 export interface Expectation {
   id: string;
   category: ExpectationCategory;
+  /** Stable across runs of a scenario (CI test history keys on it): it names no measured value. */
   name: string;
+  /** true only for `status: passed`. */
   passed: boolean;
+  status: ExpectationStatus;
+  /** The raw `phase` whose work decided it (deploy, load, probes, ...), for per-test times. */
+  phase?: string;
   detail: string;
+}
+
+/** How trends are judged; from the scenario's `spec.trends`, with defaults. */
+export interface TrendSettings {
+  /** How many earlier runs (of the same scenario name and definition hash) are compared. */
+  window: number;
+  /** Fewer comparable earlier runs than this: no judgement, only the chart. */
+  minRuns: number;
+  /** Band half-width in robust standard deviations (1.4826 × MAD); 3.5 is Iglewicz & Hoaglin's cut-off. */
+  k: number;
+  failOnRegression: boolean;
+}
+
+export interface TrendPoint {
+  runId: string;
+  startedAt: string | null;
+  /** Short x-axis label: the date and time of the run. */
+  label: string;
+  median: number;
+  ciLow: number;
+  ciHigh: number;
+  baselineMedian: number | null;
+}
+
+export type TrendStatus = 'regression' | 'improvement' | 'within' | 'insufficient-history';
+
+export interface Trend {
+  workload: string;
+  variant: string;
+  metric: string;
+  label: string;
+  unit: string;
+  direction: MetricDirection;
+  /** The earlier runs in the window, oldest first, then this run. */
+  points: TrendPoint[];
+  /** Median of the earlier runs' medians ± k robust standard deviations; null without enough history. */
+  band: { center: number; low: number; high: number; mad: number } | null;
+  status: TrendStatus;
+  /** Why, in words, with the numbers. */
+  detail: string;
+}
+
+export interface TrendReport {
+  settings: TrendSettings;
+  /** Earlier runs compared (same scenario name and definition hash, finished), oldest first. */
+  compared: string[];
+  /** Earlier runs in the history folder not compared, by why. */
+  ignored: { otherScenario: number; otherDefinition: number; unfinished: number; noHash: number };
+  trends: Trend[];
+  /** Trends with status `regression`. */
+  regressions: number;
 }
 
 export interface RecommendationItem {

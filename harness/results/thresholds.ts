@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Threshold } from './results.js';
+import { declaredVariants } from './scenario-info.js';
 
 /**
  * Thresholds live in the scenario, in `spec.thresholds` (the scenario schema's shape):
@@ -47,6 +48,13 @@ export function thresholdsFromScenario(definition: unknown): ThresholdsRead {
     if (!isObject(holder)) continue;
     readList(holder.thresholds, `${where}thresholds`, thresholds, warnings);
     readPerWorkload(holder.workloads, `${where}workloads`, thresholds, warnings);
+  }
+  // "The last variant" is resolved from the scenario, not from what was measured: a run that
+  // stopped before the last variant names (and ids) its thresholds as a complete run does.
+  const variants = declaredVariants(definition);
+  for (const threshold of thresholds) {
+    const last = variants.get(threshold.workload)?.at(-1);
+    if (threshold.variant === undefined && last !== undefined) threshold.variant = last;
   }
   return { thresholds, warnings };
 }

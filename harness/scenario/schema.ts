@@ -96,6 +96,11 @@ const ThresholdSchema = z.strictObject({
   expect: z.enum(['improved', 'not-regressed', 'regressed']),
 });
 
+const TrendsSchema = z.strictObject({
+  window: z.number().int().min(2).max(100).default(10).describe('How many earlier runs of this scenario (same name and definition) a metric is compared with.'),
+  failOnRegression: z.boolean().default(false).describe('Fail the run (exit 1) when a metric regressed against those runs; otherwise the regression is reported only.'),
+}).describe('Trends across runs (sysctl-bench run/report --history DIR): which earlier runs count, and whether a regression fails the run.');
+
 const SpecSchema = z.strictObject({
   kubernetesVersion: z.string().regex(/^\d+\.\d+$/, 'must be X.Y, e.g. 1.34').default(DEFAULT_KUBERNETES_VERSION),
   layout: z.enum(['shared', 'per-pool']).default('shared').describe('shared: one cluster, a worker per pool; per-pool: a cluster per pool.'),
@@ -108,6 +113,7 @@ const SpecSchema = z.strictObject({
   repetitions: z.number().int().min(1).default(3).describe('A/B interleaved repetitions per variant.'),
   warmup: z.number().int().min(0).default(1),
   thresholds: z.array(ThresholdSchema).optional(),
+  trends: TrendsSchema.optional(),
   procedures: z.array(ProcedureSchema).optional().describe('Operator procedures replayed on a running node.'),
 });
 

@@ -34,6 +34,10 @@ const EXACT: Record<string, MetricInfo> = {
   port_exhaustion: { direction: 'lower-is-better', unit: 'count', label: 'Connects that found no free local port' },
   dropped: { direction: 'lower-is-better', unit: 'count', label: 'Arrivals the load generator could not start' },
   rps: { direction: 'higher-is-better', unit: 'req/s', label: 'Requests per second' },
+  requests: { direction: 'neutral', unit: 'count', label: 'Requests started' },
+  // Raw per-connection samples (a measurement's `samples`), drawn as distributions.
+  connect_ms: { direction: 'lower-is-better', unit: 'ms', label: 'TCP connect time, every connection' },
+  sem_sets_refused: { direction: 'lower-is-better', unit: 'count', label: 'Semaphore sets the kernel refused' },
   connected: { direction: 'higher-is-better', unit: 'count', label: 'Connections established' },
   completed: { direction: 'higher-is-better', unit: 'count', label: 'Operations completed' },
   msg_ops_per_s: { direction: 'higher-is-better', unit: 'ops/s', label: 'SysV message queue operations per second' },
@@ -52,17 +56,47 @@ const SUFFIXES: { suffix: string; info: Omit<MetricInfo, 'label'> }[] = [
   { suffix: '_eagain', info: { direction: 'lower-is-better', unit: 'count' } },
   { suffix: '_refused', info: { direction: 'lower-is-better', unit: 'count' } },
   { suffix: '_failed_cases', info: { direction: 'lower-is-better', unit: 'count' } },
+  { suffix: '_ops_per_s', info: { direction: 'higher-is-better', unit: 'ops/s' } },
   { suffix: '_per_s', info: { direction: 'higher-is-better', unit: '/s' } },
   { suffix: '_rps', info: { direction: 'higher-is-better', unit: 'req/s' } },
   { suffix: '_bytes_per_s', info: { direction: 'higher-is-better', unit: 'B/s' } },
 ];
 
+/**
+ * ipc-bench's metrics (harness/load/ipc.ts) are named after the test and the case:
+ * `msg_16384_errors`, `sem_1000_ops_per_s`, `msg_einval`. Their labels say the same in words.
+ */
+const IPC_TEST: Record<string, { what: string; per: (n: string) => string; all: string }> = {
+  msg: { what: 'Message queue', per: (n) => `${n}-byte messages`, all: 'all message sizes' },
+  sem: { what: 'Semaphore', per: (n) => `${n} operations per call`, all: 'all call sizes' },
+};
+const IPC_MEASURE: Record<string, string> = {
+  ops_per_s: 'operations per second',
+  errors: 'calls that failed',
+  einval: 'calls that failed with EINVAL',
+  e2big: 'calls that failed with E2BIG',
+  enospc: 'calls that failed with ENOSPC',
+  eagain: 'calls that failed with EAGAIN',
+  failed_cases: 'cases with no successful call',
+  queue_messages: 'messages one queue held',
+};
+
+function ipcLabel(metric: string): string | undefined {
+  const match = /^(msg|sem)_(?:(\d+)_)?([a-z0-9_]+)$/.exec(metric);
+  const test = match ? IPC_TEST[match[1] as string] : undefined;
+  const measure = match ? IPC_MEASURE[match[3] as string] : undefined;
+  if (!match || !test || !measure) return undefined;
+  return `${test.what}: ${measure}, ${match[2] ? test.per(match[2]) : test.all}`;
+}
+
+/** Direction, unit and the one name a metric goes by in every report. */
 export function metricInfo(metric: string): MetricInfo {
   const exact = EXACT[metric];
   if (exact) return exact;
+  const label = ipcLabel(metric) ?? metric.replaceAll('_', ' ');
   const rule = SUFFIXES.find(({ suffix }) => metric.endsWith(suffix));
-  if (rule) return { ...rule.info, label: metric.replaceAll('_', ' ') };
-  return { direction: 'neutral', unit: '', label: metric.replaceAll('_', ' ') };
+  if (rule) return { ...rule.info, label };
+  return { direction: 'neutral', unit: metric.endsWith('_queue_messages') ? 'count' : '', label };
 }
 
 export function metricDirection(metric: string): MetricDirection {

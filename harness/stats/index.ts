@@ -6,3 +6,4 @@ export * from './mann-whitney.js';
 export * from './effect-size.js';
 export * from './direction.js';
 export * from './compare.js';
+export * from './robust-band.js';

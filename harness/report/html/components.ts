@@ -21,14 +21,19 @@ export interface Column {
   numeric?: boolean;
 }
 
-/** A data table with a caption and column headers; the first cell of each row is a row header. */
+/**
+ * A data table with a caption and column headers; the first cell of each row is a row header.
+ * Each cell carries its column's name (data-label): on a narrow screen the stylesheet lays every
+ * row out as a card of labelled lines instead of columns that would not fit. The explicit ARIA
+ * roles keep it a table for screen readers when the layout changes.
+ */
 export function table(caption: string, columns: Column[], rows: (Html | string | number)[][], options: { rowClass?: (index: number) => string } = {}): Html {
-  return html`<div class="table-scroll"><table>
+  return html`<div class="table-scroll"><table class="data" role="table">
 <caption>${caption}</caption>
-<thead><tr>${columns.map((c) => html`<th scope="col"${c.numeric ? html` class="num"` : ''}>${c.label}</th>`)}</tr></thead>
-<tbody>${rows.map((row, r) => html`<tr${options.rowClass?.(r) ? html` class="${options.rowClass(r)}"` : ''}>${row.map((cell, i) => (i === 0
-    ? html`<th scope="row">${cell}</th>`
-    : html`<td${columns[i]?.numeric ? html` class="num"` : ''}>${cell}</td>`))}</tr>`)}</tbody>
+<thead role="rowgroup"><tr role="row">${columns.map((c) => html`<th scope="col" role="columnheader"${c.numeric ? html` class="num"` : ''}>${c.label}</th>`)}</tr></thead>
+<tbody role="rowgroup">${rows.map((row, r) => html`<tr role="row"${options.rowClass?.(r) ? html` class="${options.rowClass(r)}"` : ''}>${row.map((cell, i) => (i === 0
+    ? html`<th scope="row" role="rowheader" data-label="${columns[0]?.label ?? ''}">${cell}</th>`
+    : html`<td role="cell" data-label="${columns[i]?.label ?? ''}"${columns[i]?.numeric ? html` class="num"` : ''}>${cell}</td>`))}</tr>`)}</tbody>
 </table></div>`;
 }
 

@@ -1,5 +1,4 @@
 import type { Results } from '../../results/results.js';
-import type { Trend } from '../history.js';
 import { resetChartIds, type ChartSpec } from './charts.js';
 import { CLIENT_SCRIPT } from './client.js';
 import { html, jsonForScript, raw } from './escape.js';
@@ -10,12 +9,11 @@ export interface HtmlInput {
   results: Results;
   /** The Chart.js UMD source, inlined so the page needs no network. */
   chartJs: string;
-  trends?: Trend[];
-  historyWarnings?: string[];
 }
 
 /** Renders the self-contained report page. */
-export function renderHtml({ results, chartJs, trends, historyWarnings = [] }: HtmlInput): string {
+export function renderHtml({ results, chartJs }: HtmlInput): string {
+  const trends = results.trends;
   resetChartIds();
   const charts: ChartSpec[] = [];
   const sink = (spec: ChartSpec) => charts.push(spec);
@@ -26,7 +24,7 @@ export function renderHtml({ results, chartJs, trends, historyWarnings = [] }: H
     performanceSection(results, sink),
     isolationSection(results),
     thresholdSection(results),
-    ...(trends ? [trendSection(trends, historyWarnings, sink)] : []),
+    ...(trends ? [trendSection(trends, sink)] : []),
     rolloutSection(results),
     phaseSection(results),
   ];

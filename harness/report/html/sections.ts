@@ -1,7 +1,9 @@
-import { formatDuration, formatNumber, formatP, formatPercent, formatSysctls, formatWithUnit } from '../../results/format.js';
-import type { AdmissionCase, Results, WorkloadPerformance } from '../../results/results.js';
-import type { Trend } from '../history.js';
+import {
+  formatDifferenceInterval, formatDuration, formatMetricInterval, formatMetricValue, formatNumber, formatP, formatPercent, formatSysctls,
+} from '../../results/format.js';
+import type { AdmissionCase, Expectation, Results, ThresholdResult, TrendReport, WorkloadPerformance } from '../../results/results.js';
 import type { Verdict } from '../../stats/compare.js';
+import { metricInfo } from '../../stats/direction.js';
 import { distributionChart, medianChart, seriesChart, trendChart, type ChartSpec } from './charts.js';
 import { badge, chartFigure, code, passFail, table, verdictBadge } from './components.js';
 import { html, type Html } from './escape.js';
@@ -10,14 +12,19 @@ import { html, type Html } from './escape.js';
 export type ChartSink = (spec: ChartSpec) => void;
 
 export function verdictSection(results: Results): Html {
-  const { outcome, recommendation, expectations } = results;
-  const failed = expectations.filter((e) => !e.passed);
+  const { outcome, recommendation, expectations, trends } = results;
+  const failed = expectations.filter((e) => e.status === 'failed');
+  const skipped = expectations.filter((e) => e.status === 'skipped');
   const tone = outcome.status === 'passed' ? '' : outcome.status;
-  const counts = (['admission', 'isolation', 'threshold'] as const).map((category) => {
+  const categories = (['admission', 'isolation', 'threshold', 'trend'] as const).filter((c) => c !== 'trend' || expectations.some((e) => e.category === c));
+  const counts = categories.map((category) => {
     const list = expectations.filter((e) => e.category === category);
-    const ok = list.filter((e) => e.passed).length;
-    return html`<div class="count"><span class="muted">${labelOfCategory(category)}</span><strong>${ok} / ${list.length}</strong><span class="muted">held</span></div>`;
+    const judged = list.filter((e) => e.status !== 'skipped');
+    const ok = judged.filter((e) => e.passed).length;
+    const notJudged = list.length - judged.length;
+    return html`<div class="count"><span class="muted">${labelOfCategory(category)}</span><strong>${ok} / ${judged.length}</strong><span class="muted">held${notJudged ? `, ${notJudged} skipped` : ''}</span></div>`;
   });
+  const regressions = trends?.trends.filter((t) => t.status === 'regression') ?? [];
   return html`<section id="verdict" aria-labelledby="verdict-h">
 <h2 id="verdict-h">Verdict</h2>
 <div class="verdict ${tone}">
@@ -33,13 +40,27 @@ export function verdictSection(results: Results): Html {
     : html`<p class="muted">Nothing was advised against.</p>`}</div>
 </div>
 <div class="counts">${counts}</div>
+${trends && regressions.length ? html`<h3>${badge(trends.settings.failOnRegression ? 'regression' : 'regression, reported only', trends.settings.failOnRegression ? 'bad' : 'warn')} Against the last ${trends.compared.length} runs of this scenario</h3>
+${table('Metrics that regressed against earlier runs', [{ label: 'Metric' }, { label: 'This run', numeric: true }, { label: 'Earlier runs\' band', numeric: true }, { label: 'Detail' }],
+    regressions.map((t) => {
+      const now = t.points.at(-1);
+      return [
+        metricName(t.label, t.metric, html`${t.workload} <span class="muted">[${t.variant}]</span>`),
+        now ? valueWithInterval(now.median, now.ciLow, now.ciHigh, t.unit) : '—',
+        t.band ? html`${formatMetricInterval(t.band.low, t.band.high, t.unit)}<div class="muted small">median ${formatMetricValue(t.band.center, t.unit)}</div>` : '—',
+        t.detail,
+      ];
+    }), { rowClass: () => 'fail' })}
+<p class="muted small">${trends.settings.failOnRegression ? 'The scenario fails on regressions (spec.trends.failOnRegression).' : 'The scenario does not fail on regressions; set spec.trends.failOnRegression: true to make them fail the run.'} See <a href="#trends">Trends</a>.</p>` : ''}
 ${failed.length ? table('Expectations that failed', [{ label: 'Expectation' }, { label: 'Kind' }, { label: 'What happened' }],
     failed.map((e) => [e.name, e.category, e.detail]), { rowClass: () => 'fail' }) : ''}
+${skipped.length ? table('Skipped: what the run did not get to', [{ label: 'Expectation' }, { label: 'Kind' }, { label: 'Why' }],
+    skipped.map((e) => [e.name, e.category, e.detail])) : ''}
 </section>`;
 }
 
 function labelOfCategory(category: string): string {
-  return { admission: 'Admission predictions', isolation: 'Isolation proofs', threshold: 'Thresholds', run: 'Run' }[category] ?? category;
+  return { admission: 'Admission predictions', isolation: 'Isolation proofs', threshold: 'Thresholds', trend: 'No regression', run: 'Run' }[category] ?? category;
 }
 
 export function outcomeBadge(results: Results): Html {
@@ -54,25 +75,51 @@ export function environmentSection(results: Results): Html {
   if (!env) {
     return html`<section id="environment" aria-labelledby="environment-h"><h2 id="environment-h">Environment</h2><p>No environment was recorded.</p></section>`;
   }
+  const onKind = env.provider === 'kind' || (env.provider === undefined && env.kindVersion !== undefined);
+  const nodeKernels = [...new Set(env.nodes.map((n) => n.kernel).filter((k): k is string => Boolean(k)))];
+  const notRecorded = html`<span class="muted">not recorded</span>`;
+  const build = env.sysctlBench;
   return html`<section id="environment" aria-labelledby="environment-h">
 <h2 id="environment-h">Environment</h2>
+${onKind ? html`<p class="note"><strong>On kind, the nodes share this machine's kernel.</strong> Every node is a container on the machine that ran the test, so the kernel (${env.kernel}), its node-level sysctls and its CPUs are that machine's: absolute numbers describe this machine, not a production node. The comparison of variants, measured alternately on the same machine, is what carries over.</p>` : ''}
 <dl class="env">
+<dt>Cluster</dt><dd>${env.provider === 'existing' ? 'an existing cluster' : onKind ? `kind${env.kindVersion ? ` ${env.kindVersion}` : ''}` : notRecorded}</dd>
 <dt>Kubernetes</dt><dd>${env.kubernetesVersion}</dd>
-<dt>kind</dt><dd>${env.kindVersion}</dd>
-<dt>Kernel</dt><dd>${env.kernel}</dd>
+<dt>Node image</dt><dd class="mono">${env.nodeImage ?? notRecorded}</dd>
+<dt>Container runtime</dt><dd>${env.containerRuntime ?? notRecorded}${nodeRuntimes(env.nodes)}</dd>
+<dt>cgroup</dt><dd>${env.cgroupVersion ?? notRecorded}</dd>
+<dt>Kernel</dt><dd>${env.kernel}${nodeKernels.length && nodeKernels.some((k) => k !== env.kernel) ? html` <span class="muted">(nodes: ${nodeKernels.join(', ')})</span>` : ''}</dd>
 <dt>Machine</dt><dd>${env.machine.cpus} CPUs, ${env.machine.memory}, ${env.machine.os}</dd>
-<dt>Load generator</dt><dd>${results.loadGenerator ? `${results.loadGenerator.name} ${results.loadGenerator.version}` : 'not recorded'}</dd>
-<dt>Scenario</dt><dd>${results.run.scenario.name} <span class="muted">(${results.run.scenario.file})</span></dd>
+<dt>Load generator</dt><dd>${results.loadGenerator ? `${results.loadGenerator.name} ${results.loadGenerator.version}` : notRecorded}</dd>
+<dt>sysctl-bench</dt><dd>${build ? html`${build.version}${build.commit ? html` <span class="mono">${build.commit.slice(0, 12)}</span>${build.dirty ? ' (with uncommitted changes)' : ''}` : ''}` : notRecorded}</dd>
+<dt>Scenario</dt><dd>${results.run.scenario.name} <span class="muted">(${results.run.scenario.file}${results.run.scenario.definitionHash ? html`, definition <span class="mono">${results.run.scenario.definitionHash}</span>` : ''})</span></dd>
 </dl>
-${table('Nodes and their kubelets', [{ label: 'Node' }, { label: 'Pool' }, { label: 'Role' }, { label: 'Allowed unsafe sysctls' }, { label: 'Kubelet flags' }],
+${table('Nodes and their kubelets', [{ label: 'Node' }, { label: 'Pool' }, { label: 'Role' }, { label: 'Kernel' }, { label: 'Allowed unsafe sysctls' }, { label: 'Kubelet flags' }],
     env.nodes.map((n) => [
       n.name,
       n.pool,
       n.role,
+      n.kernel ?? notRecorded,
       n.allowedUnsafeSysctls.length ? html`<span class="flags">${n.allowedUnsafeSysctls.map(code)}</span>` : html`<span class="muted">none</span>`,
       n.kubeletFlags.length ? html`<span class="flags">${n.kubeletFlags.map(code)}</span>` : html`<span class="muted">none</span>`,
     ]))}
+${env.nodes.some((n) => n.kubeletConfig) ? html`<h3>Kubelet configurations as read</h3>
+${env.nodes.filter((n) => n.kubeletConfig).map((n) => html`<details><summary>${n.name} <span class="muted">(${n.kubeletConfigSource ?? 'as read'})</span></summary><pre><code>${JSON.stringify(n.kubeletConfig, null, 2)}</code></pre></details>`)}` : ''}
 </section>`;
+}
+
+function nodeRuntimes(nodes: NonNullable<Results['environment']>['nodes']): Html | string {
+  const runtimes = [...new Set(nodes.map((n) => n.containerRuntime).filter((r): r is string => Boolean(r)))];
+  return runtimes.length ? html` <span class="muted">(in the nodes: ${runtimes.join(', ')})</span>` : '';
+}
+
+/** A metric by its one name, its identifier (what thresholds use) small beneath it. */
+function metricName(label: string, metric: string, prefix?: Html): Html {
+  return html`${prefix ? html`${prefix} ` : ''}${label}<div class="muted small mono">${metric}</div>`;
+}
+
+function valueWithInterval(median: number, low: number, high: number, unit: string): Html {
+  return html`${formatMetricValue(median, unit)}<div class="muted small">${formatMetricInterval(low, high, unit)}</div>`;
 }
 
 export function admissionSection(results: Results): Html {
@@ -107,7 +154,7 @@ function outcomeWord(outcome: string): Html {
 export function performanceSection(results: Results, sink: ChartSink): Html {
   return html`<section id="performance" aria-labelledby="performance-h">
 <h2 id="performance-h">Performance</h2>
-<p>Each variant ran the same load several times; warm-up repetitions are left out. Medians carry a bootstrap 95% confidence interval (2,000 resamples). A change is called only when the Mann-Whitney U test gives p &lt; 0.05 <em>and</em> the 95% interval of the difference of medians excludes zero. Cliff's δ is the effect size: −1 means every tuned value was below every baseline value.</p>
+<p>Each variant ran the same load several times; warm-up repetitions are left out. Medians carry a bootstrap 95% confidence interval (2,000 resamples), shown beneath them. A change is called only when the Mann-Whitney U test gives p &lt; 0.05 <em>and</em> the 95% interval of the difference of medians excludes zero. Cliff's δ is the effect size: −1 means every tuned value was below every baseline value. Shares are in percent; their differences in percentage points (pp).</p>
 ${results.performance.length ? results.performance.map((w) => workloadBlock(w, sink, new Set(results.thresholds.filter((t) => t.workload === w.workload).map((t) => t.metric)))) : html`<p class="muted">No measurement was recorded.</p>`}
 </section>`;
 }
@@ -148,20 +195,21 @@ ${sampleMetrics.length || seriesMetrics.length ? html`<h4>Distributions and time
 
 function metricsTable(workload: WorkloadPerformance): Html {
   // A variant column only when there is more than one tuned variant to tell apart.
-  const several = new Set(workload.comparisons.map((c) => c.variant)).size > 1;
+  const tuned = [...new Set(workload.comparisons.map((c) => c.variant))];
+  const several = tuned.length > 1;
   const columns = [
     { label: 'Metric' }, ...(several ? [{ label: 'Variant' }] : []),
-    { label: `${workload.baselineVariant} median [95% CI]`, numeric: true }, { label: 'tuned median [95% CI]', numeric: true },
+    { label: `${workload.baselineVariant} median, 95% CI`, numeric: true }, { label: `${several ? 'variant' : tuned[0] ?? 'tuned'} median, 95% CI`, numeric: true },
     { label: 'Change', numeric: true }, { label: 'Difference, 95% CI', numeric: true }, { label: 'p', numeric: true }, { label: "Cliff's δ", numeric: true }, { label: 'Verdict' },
   ];
   const arrow = (direction: string) => (direction === 'lower-is-better' ? '↓ lower is better' : direction === 'higher-is-better' ? '↑ higher is better' : 'no better direction');
-  return table(`${workload.workload}: each metric, tuned against ${workload.baselineVariant}`, columns, workload.comparisons.map((c) => [
+  return table(`${workload.workload}: each metric, against ${workload.baselineVariant}`, columns, workload.comparisons.map((c) => [
     html`${c.label}<div class="muted small"><span class="mono">${c.metric}</span> · ${arrow(c.direction)}</div>`,
     ...(several ? [c.variant] : []),
-    html`${formatWithUnit(c.baseline.median, c.unit)}<div class="muted small">[${formatNumber(c.baseline.ci.low)}, ${formatNumber(c.baseline.ci.high)}]</div>`,
-    html`${formatWithUnit(c.tuned.median, c.unit)}<div class="muted small">[${formatNumber(c.tuned.ci.low)}, ${formatNumber(c.tuned.ci.high)}]</div>`,
+    valueWithInterval(c.baseline.median, c.baseline.ci.low, c.baseline.ci.high, c.unit),
+    valueWithInterval(c.tuned.median, c.tuned.ci.low, c.tuned.ci.high, c.unit),
     formatPercent(c.changePercent),
-    html`${formatNumber(c.difference.ci.low)} to ${formatNumber(c.difference.ci.high)}`,
+    formatDifferenceInterval(c.difference.ci.low, c.difference.ci.high, c.unit),
     formatP(c.pValue),
     html`${formatNumber(c.effect.cliffsDelta, 2)}<div class="muted small">${c.effect.magnitude}</div>`,
     verdictBadge(c.verdict),
@@ -187,14 +235,28 @@ export function thresholdSection(results: Results): Html {
   return html`<section id="thresholds" aria-labelledby="thresholds-h">
 <h2 id="thresholds-h">Thresholds</h2>
 ${results.thresholds.length ? table('Scenario thresholds, on the median of measured repetitions', [{ label: 'Threshold' }, { label: 'Actual median', numeric: true }, { label: 'Verdict' }, { label: 'Detail' }, { label: 'Result' }],
-    results.thresholds.map((t) => [
-      html`${t.workload} <span class="muted">[${t.evaluatedVariant ?? t.variant ?? 'last variant'}]</span> ${code(t.metric)}<div class="muted small">${[t.expect ? `expect ${t.expect.replace('-', ' ')}` : '', t.max !== undefined ? `median ≤ ${formatNumber(t.max)}` : '', t.min !== undefined ? `median ≥ ${formatNumber(t.min)}` : ''].filter(Boolean).join(', ')}</div>`,
-      t.actual === null ? '—' : formatNumber(t.actual),
-      t.verdict ? verdictBadge(t.verdict as Verdict) : html`<span class="muted">—</span>`,
-      t.detail,
-      passFail(t.passed),
-    ]), { rowClass: (i) => (results.thresholds[i]?.passed ? '' : 'fail') }) : html`<p class="muted">The scenario sets no thresholds.</p>`}
+    results.thresholds.map((t) => {
+      const unit = t.unit ?? metricInfo(t.metric).unit;
+      const conditions = [
+        t.expect ? `expect ${t.expect.replace('-', ' ')}` : '',
+        t.max !== undefined ? `median ≤ ${formatMetricValue(t.max, unit)}` : '',
+        t.min !== undefined ? `median ≥ ${formatMetricValue(t.min, unit)}` : '',
+      ].filter(Boolean).join(', ');
+      return [
+        html`${t.workload} <span class="muted">[${t.evaluatedVariant ?? t.variant ?? 'last variant'}]</span> ${metricInfo(t.metric).label}<div class="muted small"><span class="mono">${t.metric}</span>${conditions ? ` · ${conditions}` : ''}</div>`,
+        t.actual === null ? '—' : formatMetricValue(t.actual, unit),
+        t.verdict ? verdictBadge(t.verdict as Verdict) : html`<span class="muted">—</span>`,
+        t.detail,
+        statusBadge(t.status),
+      ];
+    }), { rowClass: (i) => (results.thresholds[i]?.status === 'failed' ? 'fail' : '') }) : html`<p class="muted">The scenario sets no thresholds.</p>`}
 </section>`;
+}
+
+function statusBadge(status: ThresholdResult['status'] | Expectation['status']): Html {
+  if (status === 'passed') return badge('pass', 'ok');
+  if (status === 'skipped') return badge('skipped', 'neutral');
+  return badge('fail', 'bad');
 }
 
 export function rolloutSection(results: Results): Html {
@@ -234,21 +296,37 @@ ${results.warnings.length ? html`<h3>Warnings while reading</h3><ul>${results.wa
 </section>`;
 }
 
-export function trendSection(trends: Trend[], historyWarnings: string[], sink: ChartSink): Html {
-  const shown = trends.filter((t) => t.points.length >= 2);
-  const regressions = shown.filter((t) => t.regression);
+export function trendSection(report: TrendReport, sink: ChartSink): Html {
+  const shown = report.trends.filter((t) => t.points.length >= 2);
+  const flagged = report.trends.filter((t) => t.status === 'regression' || t.status === 'improvement');
+  const { settings, ignored } = report;
+  const notCompared = [
+    ignored.otherScenario ? `${ignored.otherScenario} of other scenarios` : '',
+    ignored.otherDefinition ? `${ignored.otherDefinition} of an edited definition of this one` : '',
+    ignored.unfinished ? `${ignored.unfinished} that did not finish` : '',
+    ignored.noHash ? `${ignored.noHash} without a definition hash (written before it was recorded; rebuild them with sysctl-bench report)` : '',
+  ].filter(Boolean);
   return html`<section id="trends" aria-labelledby="trends-h">
 <h2 id="trends-h">Trends across runs</h2>
-<p>Each tuned median over earlier runs and this one. A metric is flagged as a regression when this run's median lies outside the previous run's 95% interval on the worse side.</p>
-${regressions.length ? table('Regressions against the previous run', [{ label: 'Metric' }, { label: 'Detail' }],
-    regressions.map((t) => [html`${t.workload} <span class="muted">[${t.variant}]</span> ${code(t.metric)}`, t.regression ?? '']), { rowClass: () => 'fail' })
-    : html`<p>${badge('no regression', 'ok')} No metric got worse beyond the previous run's interval.</p>`}
+<p>This run against the last ${report.compared.length} finished runs of the same scenario definition (window ${settings.window}). For each metric, the earlier runs' medians give a band: their median ± ${settings.k} robust standard deviations (1.4826 × the median absolute deviation), as wide as the run-to-run noise was. A metric regressed when this run's median is outside the band on the worse side <em>and</em> this run's own 95% interval excludes the earlier runs' median. Fewer than ${settings.minRuns} earlier runs: charted, not judged. ${settings.failOnRegression ? 'The scenario fails on a regression.' : 'Regressions are reported; the scenario does not fail on them (spec.trends.failOnRegression).'}</p>
+${notCompared.length ? html`<p class="muted">Not compared: ${notCompared.join('; ')}.</p>` : ''}
+${flagged.length ? table('Metrics outside the band of earlier runs', [{ label: 'Metric' }, { label: 'Change' }, { label: 'This run', numeric: true }, { label: 'Band', numeric: true }, { label: 'Detail' }],
+    flagged.map((t) => {
+      const now = t.points.at(-1);
+      return [
+        metricName(t.label, t.metric, html`${t.workload} <span class="muted">[${t.variant}]</span>`),
+        t.status === 'regression' ? badge('regression', settings.failOnRegression ? 'bad' : 'warn') : badge('improvement', 'ok'),
+        now ? valueWithInterval(now.median, now.ciLow, now.ciHigh, t.unit) : '—',
+        t.band ? formatMetricInterval(t.band.low, t.band.high, t.unit) : '—',
+        t.detail,
+      ];
+    }), { rowClass: (i) => (flagged[i]?.status === 'regression' ? 'fail' : '') })
+    : html`<p>${badge('no regression', 'ok')} ${report.trends.some((t) => t.band) ? 'Every judged metric stayed within the band of earlier runs.' : 'Not enough earlier runs of this scenario to judge yet.'}</p>`}
 ${shown.length ? html`<div class="charts wide">${shown.map((t) => {
     const spec = trendChart(t);
     sink(spec);
     return chartFigure(spec);
-  })}</div>` : html`<p class="muted">No earlier run measured the same metrics.</p>`}
-${historyWarnings.length ? html`<ul>${historyWarnings.map((w) => html`<li class="mono">${w}</li>`)}</ul>` : ''}
+  })}</div>` : html`<p class="muted">No earlier run of this scenario measured the same metrics.</p>`}
 </section>`;
 }
 

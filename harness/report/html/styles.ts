@@ -12,7 +12,8 @@ a { color: var(--accent); }
 code, pre, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", monospace; font-size: 0.9em; }
 header.page { background: #0f172a; color: #f9fafb; padding: 28px 0 22px; }
 header.page .meta { color: #d1d5db; }
-header.page h1 { margin: 0 0 6px; font-size: 1.75rem; letter-spacing: -0.01em; }
+header.page h1 { margin: 0 0 6px; font-size: 1.75rem; letter-spacing: -0.01em; overflow-wrap: anywhere; }
+header.page .meta, header.page .purpose { overflow-wrap: anywhere; }
 header.page .purpose { font-size: 1.08rem; color: #f3f4f6; margin-bottom: 8px; }
 .wrap { max-width: 1180px; margin: 0 auto; padding: 0 28px; }
 nav.toc { border-bottom: 1px solid var(--line); background: var(--soft); }
@@ -29,7 +30,7 @@ p { margin: 0 0 10px; }
 .small { font-size: 0.85em; font-weight: 400; }
 td .mono { overflow-wrap: anywhere; }
 td code { white-space: pre-wrap; }
-.said { white-space: pre-wrap; font-size: 0.82rem; background: var(--soft); border-left: 3px solid #9ca3af; padding: 2px 8px; margin-top: 4px; min-width: 260px; }
+.said { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 0.82rem; background: var(--soft); border-left: 3px solid #9ca3af; padding: 2px 8px; margin-top: 4px; min-width: min(260px, 100%); }
 tbody th { white-space: nowrap; }
 tbody th:has(br), tbody th:has(div) { white-space: normal; min-width: 170px; }
 .badge { display: inline-block; padding: 1px 9px; border-radius: 999px; font-weight: 600; font-size: 0.85em; white-space: nowrap; border: 1px solid transparent; }
@@ -43,7 +44,9 @@ td .badge { white-space: normal; text-align: center; border-radius: 10px; }
 .verdict.failed { border-left-color: var(--bad); }
 .verdict.cannot-run { border-left-color: var(--warn); }
 .verdict .lead { font-size: 1.05rem; }
-.decisions { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; margin-top: 14px; }
+.decisions { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(320px, 100%), 1fr)); gap: 16px; margin-top: 14px; }
+.decision li, .verdict, .lead { overflow-wrap: anywhere; }
+.note { border-left: 4px solid var(--warn); background: var(--warn-bg); padding: 8px 12px; border-radius: 4px; }
 .decision { border: 1px solid var(--line); border-radius: 6px; padding: 12px 16px; background: #ffffff; }
 .decision h3 { margin-top: 0; font-size: 1rem; }
 .decision ul { margin: 0; padding-left: 20px; }
@@ -59,9 +62,10 @@ thead th { background: var(--soft); border-bottom: 2px solid #9ca3af; vertical-a
 tbody th { font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.fail td, tr.fail th { background: #fff5f5; }
-.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 16px; margin: 12px 0; }
-.charts.wide { grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); }
-figure.chart { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 12px 14px 8px; background: #ffffff; }
+/* min(…, 100%): a column never asks for more than the screen has (a 360 px phone included). */
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(340px, 100%), 1fr)); gap: 16px; margin: 12px 0; }
+.charts.wide { grid-template-columns: repeat(auto-fill, minmax(min(520px, 100%), 1fr)); }
+figure.chart { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 12px 14px 8px; background: #ffffff; min-width: 0; }
 figure.chart figcaption { font-weight: 600; margin-bottom: 6px; }
 .canvas-box { position: relative; height: 250px; }
 .charts.wide .canvas-box { height: 290px; }
@@ -70,10 +74,26 @@ details summary { cursor: pointer; color: var(--accent); font-size: 0.9rem; }
 pre { background: #0f172a; color: #e5e7eb; padding: 12px 14px; border-radius: 6px; overflow-x: auto; margin: 6px 0 14px; }
 dl.env { display: grid; grid-template-columns: max-content 1fr; gap: 4px 18px; margin: 0 0 12px; }
 dl.env dt { font-weight: 600; }
-dl.env dd { margin: 0; }
-.flags code { display: inline-block; background: var(--soft); border: 1px solid var(--line); border-radius: 4px; padding: 0 5px; margin: 1px 3px 1px 0; }
+dl.env dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
+.flags code { display: inline-block; max-width: 100%; overflow-wrap: anywhere; background: var(--soft); border: 1px solid var(--line); border-radius: 4px; padding: 0 5px; margin: 1px 3px 1px 0; }
 .bar { height: 12px; background: var(--accent); border-radius: 2px; min-width: 2px; }
 .bar.failed { background: var(--bad); }
 footer { border-top: 1px solid var(--line); margin-top: 40px; padding: 14px 0 30px; color: var(--muted); font-size: 0.85rem; }
+/* A phone: tables become cards of labelled lines, the page keeps to the screen's width. */
+@media (max-width: 700px) {
+  .wrap { padding: 0 14px; }
+  header.page h1 { font-size: 1.4rem; }
+  dl.env { grid-template-columns: 1fr; }
+  dl.env dd { margin-bottom: 6px; }
+  table.data thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+  table.data, table.data tbody, table.data tr, table.data th, table.data td { display: block; width: 100%; }
+  table.data tr { border-bottom: 2px solid #9ca3af; padding: 6px 0; }
+  table.data tbody th, table.data td { border: 0; padding: 3px 0; text-align: left; white-space: normal; min-width: 0; overflow-wrap: anywhere; }
+  table.data td::before { content: attr(data-label); display: block; font-size: 0.8rem; font-weight: 600; color: var(--muted); }
+  table.data td:empty { display: none; }
+  td.num { text-align: left; white-space: normal; }
+  .counts .count { flex: 1 1 130px; min-width: 0; }
+  .canvas-box, .charts.wide .canvas-box { height: 240px; }
+}
 @media print { nav.toc { display: none; } header.page { background: #ffffff; color: #000000; } header.page .meta { color: #374151; } }
 `;
