@@ -81,3 +81,26 @@ const CONTRAST_IN_PAGE = `function (min) {
   }
   return { checked, failures };
 }`;
+
+export interface HorizontalOverflow {
+  viewport: number;
+  documentWidth: number;
+  /** The page header, the navigation, every main section and the footer. */
+  sections: { id: string; scrollWidth: number; right: number }[];
+  /** Data tables whose box scrolls sideways (a table that does not fit its column). */
+  scrollingTables: string[];
+}
+
+/** What sticks out sideways at the current viewport width. Code blocks (pre) may scroll on their own. */
+export function horizontalOverflow(page: Page): Promise<HorizontalOverflow> {
+  return page.evaluate(`(() => {
+    const parts = [document.querySelector('header.page'), document.querySelector('nav.toc'), ...document.querySelectorAll('main section'), document.querySelector('footer')].filter(Boolean);
+    return {
+      viewport: window.innerWidth,
+      documentWidth: document.documentElement.scrollWidth,
+      sections: parts.map((el) => ({ id: el.id || el.tagName.toLowerCase(), scrollWidth: el.scrollWidth, right: Math.ceil(el.getBoundingClientRect().right) })),
+      scrollingTables: Array.from(document.querySelectorAll('.table-scroll')).filter((box) => box.scrollWidth > box.clientWidth + 1)
+        .map((box) => (box.querySelector('caption') || {}).textContent || '(table)'),
+    };
+  })()`);
+}

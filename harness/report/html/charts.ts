@@ -198,7 +198,8 @@ export function seriesChart(workload: WorkloadPerformance, metric: string): Char
   const info = metricInfo(metric);
   const { scale, axis: unitAxis } = displayUnit(info.unit);
   const order = workload.variants.map((v) => v.variant);
-  const title = `${titleOf(info.label, info.unit)} over time, each repetition`;
+  // loadgen's series are per-second buckets: each point is that second's value, not a running total.
+  const title = `${titleOf(info.label, info.unit)} in each second, each repetition`;
   const finalOf = (r: SeriesRun) => r.series.values[metric]?.at(-1) ?? Number.NaN;
   const maxT = Math.max(...runs.map((r) => r.series.t.at(-1) ?? 0));
   return {

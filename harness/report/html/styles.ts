@@ -87,6 +87,7 @@ footer { border-top: 1px solid var(--line); margin-top: 40px; padding: 14px 0 30
   dl.env dd { margin-bottom: 6px; }
   table.data thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
   table.data, table.data tbody, table.data tr, table.data th, table.data td { display: block; width: 100%; }
+  table.data caption { display: block; }
   table.data tr { border-bottom: 2px solid #9ca3af; padding: 6px 0; }
   table.data tbody th, table.data td { border: 0; padding: 3px 0; text-align: left; white-space: normal; min-width: 0; overflow-wrap: anywhere; }
   table.data td::before { content: attr(data-label); display: block; font-size: 0.8rem; font-weight: 600; color: var(--muted); }
