@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { launchBrowser, ensureChromium } from './browser.js';
-import { canvasStates, contrastFailures, headingLevels, tablesWithoutHeaders } from './page-checks.js';
+import { canvasStates, contrastFailures, headingLevels, horizontalOverflow, tablesWithoutHeaders } from './page-checks.js';
 
 export interface ReportInspection {
   charts: number;
@@ -14,6 +14,8 @@ export interface ReportInspection {
   tablesWithoutHeaders: number;
   contrastChecked: number;
   contrastFailures: number;
+  /** At a 390 × 844 phone viewport: the parts of the page wider than the screen, and tables that scroll. */
+  phone: { overflowingSections: string[]; scrollingTables: string[] };
 }
 
 /**
@@ -40,6 +42,8 @@ export async function inspectReport(htmlFile: string, screenshot?: string): Prom
     await page.$$eval('details', (all) => all.forEach((d) => d.setAttribute('open', '')));
     const contrast = await contrastFailures(page, 4.5);
     if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    const narrow = await horizontalOverflow(page);
     return {
       charts: canvases.length,
       undrawnCharts: canvases.filter((canvas) => !canvas.drawn).map((canvas) => canvas.id),
@@ -51,6 +55,10 @@ export async function inspectReport(htmlFile: string, screenshot?: string): Prom
       tablesWithoutHeaders: await tablesWithoutHeaders(page),
       contrastChecked: contrast.checked,
       contrastFailures: contrast.failures.length,
+      phone: {
+        overflowingSections: narrow.sections.filter((s) => s.scrollWidth > narrow.viewport || s.right > narrow.viewport).map((s) => s.id),
+        scrollingTables: narrow.scrollingTables,
+      },
     };
   } finally {
     await browser.dispose();

@@ -205,7 +205,14 @@ describe('index.html', () => {
     expect(page).toContain('KUBELET_EXTRA_ARGS=');
     expect(page).toContain('machineconfiguration.openshift.io/v1');
     expect(page).toContain('On kind, the nodes share this machine\'s kernel.');
-    for (const shown of ['kindest/node:v1.34.4', 'Docker 28.5.2', 'containerd://2.1.4', '>v1<', '0.1.0', '4f0c2d9a8e7b', 'Kubelet configurations as read']) expect(page).toContain(shown);
+    // What the run recorded about where it ran is all on the page.
+    const env = passed.environment!;
+    const shown = [env.nodeImage, env.containerRuntime, env.cgroupVersion, env.sysctlBench?.version, env.sysctlBench?.commit?.slice(0, 12), env.nodes.at(-1)?.kernel, env.nodes.at(-1)?.containerRuntime];
+    for (const value of shown) {
+      expect(value).toBeDefined();
+      expect(page).toContain(value);
+    }
+    expect(page).toContain('Kubelet configurations as read');
   });
 
   it('uses one unit per metric, one name per metric, and U+2212 for minus signs', () => {
