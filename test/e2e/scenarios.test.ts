@@ -30,7 +30,7 @@ async function runSmall(scenario: string, overrides: { repetitions?: number; sca
   });
   lastRunDir = outcome.runDir;
   const results = JSON.parse(readFileSync(join(outcome.runDir, 'results.json'), 'utf8')) as Results;
-  expect(results.outcome.exitCode, `${scenario}: ${results.outcome.reason}\n${lines.slice(-30).join('\n')}`).not.toBe(2);
+  expect(results.outcome.exitCode, `${scenario}: ${results.outcome.reason}\n${lines.slice(-30).join('\n')}`).not.toBe(3);
   return results;
 }
 

@@ -79,7 +79,7 @@ describe('summary.md', () => {
     expect(lines[2]).toBe('\\_the default suite — performance, admission and isolation of pod sysctls in one cluster\\_'.replace(/^\\_|\\_$/g, '_'));
     expect(lines[4]).toMatch(/^Roll out net\.core\.somaxconn=4096/);
     const p99 = passed.performance.find((w) => w.workload === 'web')?.comparisons.find((c) => c.metric === 'connect_p99_ms');
-    expect(md).toMatch(/\| web \| TCP connect time, 99th percentile `connect_p99_ms` \| \d+ ms \(\d+ to \d+ ms\) \| \d+ ms \(\d+ to \d+ ms\) \| −\d+ to −\d+ ms \| −\d+% \| 0\.012 \| improved \|/);
+    expect(md).toMatch(/\| web \| TCP connect time, 99th percentile `connect_p99_ms` \| \d+ ms \(\d+ to \d+ ms\) \| \d+ ms \(\d+ to \d+ ms\) \| −\d+ to −\d+ ms \| −\d+% \| 0\.0\d+ \| improved \|/);
     expect(md).toContain(`(${p99!.baseline.ci.low.toFixed(0)} to ${p99!.baseline.ci.high.toFixed(0)} ms)`);
     expect(md).toContain('### Admission (predicted → observed)');
   });
