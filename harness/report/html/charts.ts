@@ -243,13 +243,16 @@ export function seriesChart(workload: WorkloadPerformance, metric: string): Char
   };
 }
 
-/** A metric's tuned (and baseline) median across runs, the tuned CI as error bars, and the band it is judged against. */
+/**
+ * A metric's tuned median across runs with its CI as error bars, and the band it is judged against.
+ * The axis fits the data (not from zero) so that a change the size of the band can be seen; the
+ * baseline's medians are in the data table (drawn here they would squash the line to the floor).
+ */
 export function trendChart(trend: Trend): ChartSpec {
   const { scale, axis: unitAxis } = displayUnit(trend.unit);
   const title = `${trend.workload} [${trend.variant}] ${titleOf(trend.label, trend.unit)} across runs`;
   const labels = trend.points.map((p) => p.label);
   const tunedColor = variantColor(1);
-  const baseColor = variantColor(0);
   const band = trend.band;
   const bandDatasets = band ? [
     {
@@ -292,19 +295,10 @@ export function trendChart(trend: Trend): ChartSpec {
             pointRadius: 4,
             tension: 0,
           },
-          {
-            label: 'baseline median',
-            data: trend.points.map((p) => (p.baselineMedian === null ? null : p.baselineMedian * scale)),
-            borderColor: baseColor,
-            backgroundColor: baseColor,
-            borderDash: [6, 4],
-            pointRadius: 3,
-            tension: 0,
-          },
           ...bandDatasets,
         ],
       },
-      options: { ...baseOptions(), scales: { x: axis('run', { offset: true }), y: axis(unitAxis, { beginAtZero: true }) } },
+      options: { ...baseOptions(), scales: { x: axis('run', { offset: true }), y: axis(unitAxis, fittedRange(trend, scale)) } },
     },
     table: {
       caption: title,
@@ -315,6 +309,15 @@ export function trendChart(trend: Trend): ChartSpec {
       ]),
     },
   };
+}
+
+/** The y range of a trend chart: the data and band with a margin, never below zero for values that cannot be. */
+function fittedRange(trend: Trend, scale: number): { min: number; max: number } {
+  const values = [...trend.points.flatMap((p) => [p.ciLow, p.ciHigh, p.median]), ...(trend.band ? [trend.band.low, trend.band.high] : [])].map((v) => v * scale);
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  const pad = high > low ? (high - low) * 0.1 : Math.max(1, Math.abs(high) * 0.1);
+  return { min: low >= 0 ? Math.max(0, low - pad) : low - pad, max: high + pad };
 }
 
 export type { MetricComparison };

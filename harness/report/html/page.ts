@@ -24,7 +24,7 @@ export function renderHtml({ results, chartJs }: HtmlInput): string {
     performanceSection(results, sink),
     isolationSection(results),
     thresholdSection(results),
-    ...(trends ? [trendSection(trends, sink)] : []),
+    ...(trends ? [trendSection(trends, sink, new Set(results.thresholds.map((t) => `${t.workload}\u0000${t.metric}`)))] : []),
     rolloutSection(results),
     phaseSection(results),
   ];

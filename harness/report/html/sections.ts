@@ -296,8 +296,10 @@ ${results.warnings.length ? html`<h3>Warnings while reading</h3><ul>${results.wa
 </section>`;
 }
 
-export function trendSection(report: TrendReport, sink: ChartSink): Html {
+export function trendSection(report: TrendReport, sink: ChartSink, thresholdMetrics: ReadonlySet<string> = new Set()): Html {
   const shown = report.trends.filter((t) => t.points.length >= 2);
+  // Every metric of every workload would be dozens of charts: chart what changed or what a threshold names.
+  const charted = shown.filter((t) => t.status === 'regression' || t.status === 'improvement' || thresholdMetrics.has(`${t.workload}\u0000${t.metric}`));
   const flagged = report.trends.filter((t) => t.status === 'regression' || t.status === 'improvement');
   const { settings, ignored } = report;
   const notCompared = [
@@ -322,11 +324,22 @@ ${flagged.length ? table('Metrics outside the band of earlier runs', [{ label: '
       ];
     }), { rowClass: (i) => (flagged[i]?.status === 'regression' ? 'fail' : '') })
     : html`<p>${badge('no regression', 'ok')} ${report.trends.some((t) => t.band) ? 'Every judged metric stayed within the band of earlier runs.' : 'Not enough earlier runs of this scenario to judge yet.'}</p>`}
-${shown.length ? html`<div class="charts wide">${shown.map((t) => {
+${charted.length ? html`<h3>Charts of the metrics outside the band or named by a threshold</h3><div class="charts wide">${charted.map((t) => {
     const spec = trendChart(t);
     sink(spec);
     return chartFigure(spec);
-  })}</div>` : html`<p class="muted">No earlier run of this scenario measured the same metrics.</p>`}
+  })}</div>` : ''}
+${shown.length ? html`<details><summary>Every metric against earlier runs (${shown.length})</summary>${table('Every tuned metric against the band of earlier runs', [{ label: 'Metric' }, { label: 'Status' }, { label: 'This run', numeric: true }, { label: 'Band', numeric: true }, { label: 'Runs', numeric: true }],
+    shown.map((t) => {
+      const now = t.points.at(-1);
+      return [
+        metricName(t.label, t.metric, html`${t.workload} <span class="muted">[${t.variant}]</span>`),
+        t.status.replace('-', ' '),
+        now ? valueWithInterval(now.median, now.ciLow, now.ciHigh, t.unit) : '—',
+        t.band ? formatMetricInterval(t.band.low, t.band.high, t.unit) : '—',
+        t.points.length - 1,
+      ];
+    }))}</details>` : html`<p class="muted">No earlier run of this scenario measured the same metrics.</p>`}
 </section>`;
 }
 
