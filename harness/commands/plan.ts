@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import type { Plan } from '../plan/plan.js';
-import { kindClusterConfig } from '../policy/index.js';
+import { kindClusterConfig, predictScenario, scenarioKubeletEnforcedWarnings, scenarioPodSecurityNotes } from '../policy/index.js';
+import { namespace } from '../workloads/spec.js';
 
 export function registerPlan(program: Command): void {
   program
@@ -50,6 +51,15 @@ function summarise(plan: Plan) {
       variant: deployment.variant, sysctls: deployment.sysctls, expected: deployment.expected, retained: deployment.retained,
       reason: deployment.prediction.reason, message: deployment.prediction.message,
     })),
+    // Every version the scenario lists, side by side (the deployments above are for the first).
+    byVersion: predictScenario(plan.scenario).map((entry) => ({
+      kubernetesVersion: entry.kubernetesVersion, workload: entry.workload, variant: entry.variant, pool: entry.pool,
+      expected: entry.outcome, reason: entry.prediction.reason ?? null, message: entry.prediction.message ?? null,
+    })),
+    warnings: [
+      ...scenarioKubeletEnforcedWarnings(plan.scenario).map((warning) => `${warning.source}: ${warning.message}`),
+      ...scenarioPodSecurityNotes(plan.scenario, namespace),
+    ],
   };
 }
 
@@ -64,5 +74,17 @@ function formatPlan(plan: Plan): string {
     const why = deployment.expected === 'admitted' ? '' : ` — ${deployment.prediction.message ?? deployment.prediction.reason ?? ''}`;
     lines.push(`${deployment.expected.padEnd(11)} ${deployment.kind} ${deployment.name} on ${deployment.pool}: ${sysctls}${why}`);
   }
+  const versions = plan.scenario.spec.kubernetesVersions;
+  if (versions.length > 1) {
+    lines.push(`admission by Kubernetes version (${versions.join(' | ')}):`);
+    const rows = new Map<string, string[]>();
+    for (const entry of predictScenario(plan.scenario)) {
+      const key = `${entry.kind} ${entry.workload}/${entry.variant} on ${entry.pool}`;
+      rows.set(key, [...(rows.get(key) ?? []), entry.outcome]);
+    }
+    for (const [key, outcomes] of rows) lines.push(`  ${outcomes.join(' | ')}  ${key}`);
+  }
+  for (const warning of scenarioKubeletEnforcedWarnings(plan.scenario)) lines.push(`warning: ${warning.source}: ${warning.message}`);
+  for (const note of scenarioPodSecurityNotes(plan.scenario, namespace)) lines.push(`note: ${note}`);
   return `${lines.join('\n')}\n`;
 }

@@ -32,7 +32,18 @@ export interface PodTemplate {
   readonly podSpecPath: string;
   readonly hostNetwork: boolean;
   readonly hostIPC: boolean;
+  /** spec.hostUsers when set (absent: the host's user namespace). */
+  readonly hostUsers?: boolean;
+  /** spec.os.name when set. */
+  readonly os?: string;
   readonly sysctls: SysctlEntry[];
+}
+
+/** A Namespace object in the manifests: its labels carry the Pod Security policy of its pods. */
+export interface NamespaceObject {
+  readonly source: string;
+  readonly name: string;
+  readonly labels: ReadonlyMap<string, string>;
 }
 
 export interface ManifestProblem {
@@ -45,6 +56,7 @@ export interface ManifestProblem {
 export interface WorkloadReadResult {
   readonly templates: PodTemplate[];
   readonly problems: ManifestProblem[];
+  readonly namespaces: NamespaceObject[];
 }
 
 const WORKLOAD_KIND_SET: ReadonlySet<string> = new Set(WORKLOAD_KINDS);
@@ -60,7 +72,7 @@ export function readWorkloads(text: string, file: string): WorkloadReadResult {
   const documents = documentsFromEvents(text);
   if (!documents) {
     for (const tree of yamlTrees(text, file, reader.problems, 0, false)) if (tree) reader.readObject(tree, '');
-    return { templates: reader.templates, problems: reader.problems };
+    return { templates: reader.templates, problems: reader.problems, namespaces: reader.namespaces };
   }
   for (const document of documents) {
     const templates = reader.templates.length;
@@ -75,7 +87,7 @@ export function readWorkloads(text: string, file: string): WorkloadReadResult {
     const [tree] = yamlTrees(text.slice(document.start, document.end), file, reader.problems, document.lineOffset, true);
     if (tree) reader.readObject(tree, '');
   }
-  return { templates: reader.templates, problems: reader.problems };
+  return { templates: reader.templates, problems: reader.problems, namespaces: reader.namespaces };
 }
 
 /**
@@ -103,6 +115,7 @@ function yamlTrees(text: string, file: string, problems: ManifestProblem[], line
 class Reader {
   readonly templates: PodTemplate[] = [];
   readonly problems: ManifestProblem[] = [];
+  readonly namespaces: NamespaceObject[] = [];
   /** Problems before the current object, so that a faulty object is not reported as a workload. */
   private problemMark = 0;
 
@@ -122,6 +135,10 @@ class Reader {
     if (kind === 'List' || (kind.endsWith('List') && entryValue(node, 'items') !== undefined)) {
       const items = this.fields(node, LIST_FIELDS, itemPath || kind).get('items');
       if (items?.type === 'seq') items.items.forEach((item, index) => this.readObject(item, `items[${index}]`));
+      return;
+    }
+    if (kind === 'Namespace') {
+      this.readNamespace(node);
       return;
     }
     if (!WORKLOAD_KIND_SET.has(kind)) return;
@@ -155,6 +172,21 @@ class Reader {
     this.templates.push({ source: `${this.file}:${node.pos.line}`, kind, namespace, name, podSpecPath: podSpec.path, ...pod });
   }
 
+  /** A Namespace's name and string labels; nothing else of it matters to the sysctl rules. */
+  private readNamespace(node: MapNode): void {
+    const metadata = entryValue(node, 'metadata');
+    const name = stringAt(metadata, 'name');
+    if (name === undefined) return;
+    const labels = new Map<string, string>();
+    const labelMap = metadata?.type === 'map' ? entryValue(metadata, 'labels') : undefined;
+    if (labelMap?.type === 'map') {
+      for (const entry of labelMap.entries) {
+        if (entry.key !== undefined && entry.value.type === 'scalar' && typeof entry.value.value === 'string') labels.set(entry.key, entry.value.value);
+      }
+    }
+    this.namespaces.push({ source: `${this.file}:${node.pos.line}`, name, labels });
+  }
+
   /** A PodTemplateSpec at `path`: returns its pod spec. */
   private templateSpec(parent: MapNode, parentFields: Map<string, TreeNode>, path: string): { node: TreeNode; path: string } | undefined {
     const key = path.slice(path.lastIndexOf('.') + 1);
@@ -163,7 +195,7 @@ class Reader {
     return template && this.required(template.node, template.fields, 'spec', `${path}.spec`);
   }
 
-  private readPodSpec(node: TreeNode, path: string): Pick<PodTemplate, 'hostNetwork' | 'hostIPC' | 'sysctls'> | undefined {
+  private readPodSpec(node: TreeNode, path: string): Pick<PodTemplate, 'hostNetwork' | 'hostIPC' | 'hostUsers' | 'os' | 'sysctls'> | undefined {
     if (node.type !== 'map') {
       this.problem(node.pos, `${path} must be a mapping (a PodSpec)`);
       return undefined;
@@ -171,6 +203,10 @@ class Reader {
     const fields = this.fields(node, POD_SPEC_FIELDS, path);
     const hostNetwork = this.booleanField(fields, 'hostNetwork', path);
     const hostIPC = this.booleanField(fields, 'hostIPC', path);
+    const hostUsersNode = fields.get('hostUsers');
+    const hostUsers = hostUsersNode && !isNull(hostUsersNode) ? this.booleanField(fields, 'hostUsers', path) : undefined;
+    const osNode = fields.get('os');
+    const os = osNode?.type === 'map' ? stringAt(osNode, 'name') : undefined;
     const sysctls: SysctlEntry[] = [];
     const securityContext = fields.get('securityContext');
     if (securityContext && !isNull(securityContext)) {
@@ -191,7 +227,7 @@ class Reader {
         });
       }
     }
-    return { hostNetwork, hostIPC, sysctls };
+    return { hostNetwork, hostIPC, ...(hostUsers !== undefined ? { hostUsers } : {}), ...(os !== undefined ? { os } : {}), sysctls };
   }
 
   private readSysctl(node: TreeNode, path: string): SysctlEntry | undefined {

@@ -1,4 +1,4 @@
-import { predictAdmission, type AdmissionPrediction } from '../policy/index.js';
+import { outcomeOfPrediction, predictAdmission, scenarioPodSecurity, type AdmissionPrediction, type PredictedOutcome } from '../policy/index.js';
 import { objectName, type WorkloadDeployment } from '../workloads/spec.js';
 import type { Scenario } from '../scenario/schema.js';
 
@@ -16,7 +16,7 @@ export interface PlannedDeployment extends WorkloadDeployment {
   cluster: string;
   prediction: AdmissionPrediction;
   /** The outcome the run must observe: the scenario's explicit expectation, else the model's prediction. */
-  expected: 'admitted' | 'forbidden' | 'invalid' | 'unsupported';
+  expected: PredictedOutcome;
   /** Kept running after its admission is observed: it is measured (load, ipc) or probed (isolation). */
   retained: boolean;
 }
@@ -39,7 +39,8 @@ export type ImageRefs = Record<'net-server' | 'ipc-bench', string>;
  */
 export function buildPlan(scenario: Scenario, images: ImageRefs, runKey: string, kernelSysctls?: ReadonlySet<string>): Plan {
   const spec = scenario.spec;
-  const kubernetesVersion = spec.kubernetesVersion ?? '1.34';
+  const kubernetesVersion = spec.kubernetesVersion;
+  const podSecurity = scenarioPodSecurity(scenario);
   const pools: PlannedPool[] = spec.pools.map((pool) => ({ name: pool.name, allowedUnsafeSysctls: [...pool.allowedUnsafeSysctls] }));
   const clusters: PlannedCluster[] = spec.layout === 'per-pool'
     ? pools.map((pool) => ({ name: clusterName(runKey, pool.name), pools: [pool] }))
@@ -58,16 +59,20 @@ export function buildPlan(scenario: Scenario, images: ImageRefs, runKey: string,
       if (!pool) continue;
       for (const variant of workload.variants) {
         const sysctls = Object.fromEntries(Object.entries(variant.sysctls ?? {}).map(([name, value]) => [name, String(value)]));
+        const name = objectName(workload.name, variant.name, ...(targetPools.length > 1 ? [pool.name] : []));
         const prediction = predictAdmission(
           Object.entries(sysctls).map(([name, value]) => ({ name, value })),
           { allowedUnsafeSysctls: pool.allowedUnsafeSysctls, kubernetesVersion, ...(kernelSysctls ? { kernelSysctls } : {}) },
-          { hostNetwork: workload.hostNetwork, hostIPC: workload.hostIPC },
+          {
+            hostNetwork: workload.hostNetwork, hostIPC: workload.hostIPC, ...(podSecurity ? { podSecurity } : {}),
+            object: { kind: workload.kind, name, podSpecPath: 'spec.template.spec' },
+          },
         );
         const explicit = (spec.admission ?? []).find((entry) => entry.workload === workload.name
           && (entry.variant === undefined || entry.variant === variant.name)
           && (entry.pool === undefined || entry.pool === pool.name));
         deployments.push({
-          name: objectName(workload.name, variant.name, ...(targetPools.length > 1 ? [pool.name] : [])),
+          name,
           workload: workload.name,
           variant: variant.name,
           pool: pool.name,
@@ -91,12 +96,7 @@ export function buildPlan(scenario: Scenario, images: ImageRefs, runKey: string,
 }
 
 export function outcomeOf(prediction: AdmissionPrediction): PlannedDeployment['expected'] {
-  if (prediction.admitted) return 'admitted';
-  switch (prediction.rejectedBy) {
-    case 'api-server': return 'invalid';
-    case 'kubelet': return 'forbidden';
-    default: return prediction.sysctls.some((sysctl) => sysctl.verdict === 'unsupported') ? 'unsupported' : 'invalid';
-  }
+  return outcomeOfPrediction(prediction);
 }
 
 /** kind cluster names: sb-<scenario>[-<pool>]; short, since kind derives node container names from them. */

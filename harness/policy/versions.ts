@@ -9,7 +9,8 @@ export interface MinorVersion {
 
 export const OLDEST_MODELLED = '1.22';
 export const NEWEST_MODELLED = '1.37';
-export const DEFAULT_KUBERNETES_VERSION = '1.34';
+/** What `validate` and the model judge against unless told: the newest modelled minor. */
+export const DEFAULT_KUBERNETES_VERSION = NEWEST_MODELLED;
 
 const VERSION_PATTERN = /^v?(\d+)\.(\d+)(?:\.\d+)?$/;
 
@@ -61,18 +62,33 @@ function nextMinor(text: string): string {
 }
 
 /**
- * Kernel versions such as "4.15" or "6.8.0-45-generic": only major.minor matters for the
- * kubelet's gate (it compares with version.AtLeast on a generic version).
+ * A kernel release as the kubelet reads /proc/sys/kernel/osrelease: apimachinery's
+ * version.ParseGeneric (pkg/util/version/version.go): optional "v", at least two dot-separated
+ * numbers, no leading zero in the first, anything after the numbers ignored ("6.8.0-45-generic").
+ * Undefined when the kubelet could not parse it, in which case it treats the version as unknown.
  */
+export function parseKernelRelease(text: string): number[] | undefined {
+  const match = /^\s*v?([0-9]+(?:\.[0-9]+)*)(.*)$/s.exec(text);
+  if (!match) return undefined;
+  const components = match[1]!.split('.');
+  if (components.length < 2) return undefined;
+  if (components[0]!.length > 1 && components[0]!.startsWith('0')) return undefined;
+  return components.map(Number);
+}
+
+/** version.AtLeast on generic versions: component by component, missing components count as 0. */
 export function kernelAtLeast(kernel: string, minimum: string): boolean {
-  const have = /^(\d+)\.(\d+)/.exec(kernel.trim());
-  const need = /^(\d+)\.(\d+)/.exec(minimum);
+  const have = parseKernelRelease(kernel);
+  const need = parseKernelRelease(minimum);
   if (!have || !need) throw new Error(`bad kernel version ${kernel} or ${minimum}`);
-  const [hMaj, hMin] = [Number(have[1]), Number(have[2])];
-  const [nMaj, nMin] = [Number(need[1]), Number(need[2])];
-  return hMaj !== nMaj ? hMaj > nMaj : hMin >= nMin;
+  for (let i = 0; i < Math.max(have.length, need.length); i++) {
+    const a = have[i] ?? 0;
+    const b = need[i] ?? 0;
+    if (a !== b) return a > b;
+  }
+  return true;
 }
 
 export function isKernelVersion(text: string): boolean {
-  return /^\d+\.\d+/.test(text.trim());
+  return parseKernelRelease(text) !== undefined;
 }

@@ -93,9 +93,10 @@ export const PhaseSchema = z.object({
   detail: z.string().optional(),
 });
 
-export const AdmissionOutcomeSchema = z.enum(['admitted', 'forbidden', 'invalid', 'unsupported']);
+/** pod-security-forbidden: Pod Security admission refused the pods at the API server (no kubelet allowlist can change that). */
+export const AdmissionOutcomeSchema = z.enum(['admitted', 'forbidden', 'invalid', 'unsupported', 'pod-security-forbidden']);
 /** What a run saw; `pending` when no outcome showed before the deadline (never matches a prediction). */
-export const ObservedOutcomeSchema = z.enum(['admitted', 'forbidden', 'invalid', 'unsupported', 'pending']);
+export const ObservedOutcomeSchema = z.enum(['admitted', 'forbidden', 'invalid', 'unsupported', 'pod-security-forbidden', 'pending']);
 
 export const WorkloadKindSchema = z.enum(['Deployment', 'StatefulSet', 'DaemonSet']);
 

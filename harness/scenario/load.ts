@@ -98,8 +98,16 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown, document: Documen
       fix: guess ? `use "${guess}"` : `use one of ${choices.join(', ')}`,
     }];
   }
+  if (issue.code === 'invalid_union') {
+    // The branch that got past its type check holds the real problem (e.g. one item of a list).
+    const deeper = issue.errors.find((branch) => branch.some((sub) => sub.path.length > 0 || sub.code !== 'invalid_type'));
+    if (deeper) return deeper.flatMap((sub) => describeIssue({ ...sub, path: [...path, ...sub.path] } as z.core.$ZodIssue, data, document, lineCounter, file));
+    const expected = issue.errors.map((branch) => branch[0]).filter((sub) => sub?.code === 'invalid_type').map((sub) => (sub as { expected: string }).expected);
+    const wanted = expected.map((e) => `${/^[aeiou]/.test(e) ? 'an' : 'a'} ${e}`).join(' or ');
+    return [{ where: where(path), field: fieldName(path), message: `expected ${wanted}, got ${describeInput(issue.input)}`, fix: typeFix(expected.includes('string'), issue.input, document, path, `give ${wanted}`) }];
+  }
   if (issue.code === 'invalid_type') {
-    const fix = issue.expected === 'string' && typeof issue.input === 'number' ? `quote it: "${issue.input}"` : `give a ${issue.expected}`;
+    const fix = typeFix(issue.expected === 'string', issue.input, document, path, `give a ${issue.expected}`);
     return [{ where: where(path), field: fieldName(path), message: `expected a ${issue.expected}, got ${describeInput(issue.input)}`, fix }];
   }
   return [{ where: where(path), field: fieldName(path), message: issue.message }];
@@ -150,6 +158,17 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
+/**
+ * A number where a string belongs: quote it as written. YAML reads `1.30` as the number 1.3, so
+ * the fix quotes the source text, not the number.
+ */
+function typeFix(wantsString: boolean, input: unknown, document: Document, path: readonly PropertyKey[], otherwise: string): string {
+  if (!wantsString || typeof input !== 'number') return otherwise;
+  const node = document.getIn(path as unknown[], true) as { source?: unknown } | undefined;
+  const written = typeof node?.source === 'string' ? node.source : String(input);
+  return `quote it: "${written}"`;
+}
+
 /** A misspelled key also leaves its intended field missing; the rename fix covers both. */
 function withoutMissingThatWasMisspelled(problems: ScenarioProblem[]): ScenarioProblem[] {
   const renamedTo = new Set(problems.flatMap((p) => {
@@ -187,8 +206,9 @@ function shapeOf(schema: unknown): Record<string, unknown> | undefined {
 
 function unwrap(schema: unknown): unknown {
   let current = schema;
-  for (let def = defOf(current); def && ['optional', 'default', 'nullable', 'readonly', 'prefault'].includes(def.type as string); def = defOf(current)) {
-    current = def.innerType;
+  for (let def = defOf(current); def && ['optional', 'default', 'nullable', 'readonly', 'prefault', 'pipe'].includes(def.type as string); def = defOf(current)) {
+    // A transformed object (pipe) is described by its input side.
+    current = def.type === 'pipe' ? def.in : def.innerType;
   }
   return current;
 }

@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { LOAD_MODE_NAMES, loadEntrySchema } from '../load/modes/index.js';
 import { patternError } from '../policy/allowlist.js';
 import { isValidSysctlName, namespacedBy, toDotSeparated } from '../policy/names.js';
+import { POD_SECURITY_LEVELS } from '../policy/pod-security.js';
 import { valueProblem } from '../policy/values.js';
-import { DEFAULT_KUBERNETES_VERSION, isModelled, NEWEST_MODELLED, OLDEST_MODELLED, parseMinorVersion } from '../policy/versions.js';
+import { isModelled, NEWEST_MODELLED, OLDEST_MODELLED, parseMinorVersion, type MinorVersion } from '../policy/versions.js';
+import { defaultKubernetesVersion, runnableKubernetesVersions } from '../toolchain/versions.js';
 
 /**
  * The scenario file: which node pools (kubelet configurations) to build, which workloads and sysctl
@@ -86,7 +88,7 @@ const AdmissionSchema = z.strictObject({
   workload: Name,
   variant: Name.optional().describe('Defaults to every variant of the workload.'),
   pool: Name.optional().describe('Defaults to the workload\'s pool.'),
-  expect: z.enum(['admitted', 'forbidden', 'invalid', 'unsupported']),
+  expect: z.enum(['admitted', 'forbidden', 'invalid', 'unsupported', 'pod-security-forbidden']),
 });
 
 const ThresholdSchema = z.strictObject({
@@ -101,8 +103,24 @@ const TrendsSchema = z.strictObject({
   failOnRegression: z.boolean().default(false).describe('Fail the run (exit 1) when a metric regressed against those runs; otherwise the regression is reported only.'),
 }).describe('Trends across runs (sysctl-bench run/report --history DIR): which earlier runs count, and whether a regression fails the run.');
 
+const KubernetesVersion = z.string().regex(/^\d+\.\d+$/, 'must be X.Y, e.g. "1.37" (quoted: YAML reads 1.30 as the number 1.3)');
+
+const PodSecurityLevel = z.enum(POD_SECURITY_LEVELS);
+const PodSecurityVersion = z.string().regex(/^(latest|v1\.(0|[1-9][0-9]*))$/, 'must be latest or v1.N, e.g. v1.37');
+const PodSecuritySchema = z.strictObject({
+  enforce: PodSecurityLevel.describe('pod-security.kubernetes.io/enforce: pods that violate it are refused by the API server.'),
+  enforceVersion: PodSecurityVersion.optional().describe('pod-security.kubernetes.io/enforce-version (default latest: the cluster\'s).'),
+  warn: PodSecurityLevel.optional().describe('pod-security.kubernetes.io/warn: violations become warnings.'),
+  warnVersion: PodSecurityVersion.optional(),
+  audit: PodSecurityLevel.optional().describe('pod-security.kubernetes.io/audit: violations are recorded in the audit log.'),
+  auditVersion: PodSecurityVersion.optional(),
+}).describe('Pod Security Admission labels of the namespace the workloads run in.');
+
 const SpecSchema = z.strictObject({
-  kubernetesVersion: z.string().regex(/^\d+\.\d+$/, 'must be X.Y, e.g. 1.34').default(DEFAULT_KUBERNETES_VERSION),
+  kubernetesVersion: z.union([KubernetesVersion, z.array(KubernetesVersion).min(1).max(runnableKubernetesVersions.length)])
+    .default(defaultKubernetesVersion)
+    .describe(`The Kubernetes minor to run, or a list to run the scenario on each (side by side in the report): ${runnableKubernetesVersions.join(', ')}.`),
+  podSecurity: PodSecuritySchema.optional(),
   layout: z.enum(['shared', 'per-pool']).default('shared').describe('shared: one cluster, a worker per pool; per-pool: a cluster per pool.'),
   pools: z.array(PoolSchema).min(1),
   workloads: z.array(WorkloadSchema).min(1),
@@ -115,6 +133,10 @@ const SpecSchema = z.strictObject({
   thresholds: z.array(ThresholdSchema).optional(),
   trends: TrendsSchema.optional(),
   procedures: z.array(ProcedureSchema).optional().describe('Operator procedures replayed on a running node.'),
+}).transform(({ kubernetesVersion, ...spec }) => {
+  // The pipeline reads one version (the first); kubernetesVersions holds them all.
+  const kubernetesVersions = typeof kubernetesVersion === 'string' ? [kubernetesVersion] : kubernetesVersion;
+  return { kubernetesVersion: kubernetesVersions[0]!, kubernetesVersions, ...spec };
 });
 
 export const ScenarioSchema = z.strictObject({
@@ -136,13 +158,22 @@ type Path = (string | number)[];
 function crossCheck(spec: z.output<typeof SpecSchema>, ctx: Ctx): void {
   const add = (path: Path, message: string) => ctx.addIssue({ code: 'custom', path: ['spec', ...path], message });
 
-  const version = parseMinorVersion(spec.kubernetesVersion);
-  if (version && !isModelled(version)) add(['kubernetesVersion'], `must be between ${OLDEST_MODELLED} and ${NEWEST_MODELLED}`);
-  const modelVersion = version && isModelled(version) ? version : parseMinorVersion(DEFAULT_KUBERNETES_VERSION)!;
+  // When another field failed, zod still runs this check but not the transform: read the raw field then.
+  const raw = (spec as { kubernetesVersions?: string[]; kubernetesVersion: string | string[] });
+  const versions = checkVersions(raw.kubernetesVersions ?? [raw.kubernetesVersion].flat(), add);
+  // Rules that changed between minors are checked against every version the scenario runs.
+  const firstProblem = (check: (version: MinorVersion) => string | undefined): string | undefined => {
+    for (const version of versions) {
+      const problem = check(version);
+      if (problem) return versions.length > 1 ? `${problem} (Kubernetes ${version.major}.${version.minor})` : problem;
+    }
+    return undefined;
+  };
+  const modelVersion = versions[0]!;
 
   const pools = unique(spec.pools.map((p) => p.name), ['pools'], 'pool', add);
   spec.pools.forEach((pool, i) => pool.allowedUnsafeSysctls.forEach((pattern, j) => {
-    const error = patternError(pattern, modelVersion);
+    const error = firstProblem((version) => patternError(pattern, version));
     if (error) add(['pools', i, 'allowedUnsafeSysctls', j], `the kubelet would not start: ${error}`);
   }));
 
@@ -152,7 +183,7 @@ function crossCheck(spec: z.output<typeof SpecSchema>, ctx: Ctx): void {
     if (workload.pool !== '*' && !pools.has(workload.pool)) add(['workloads', i, 'pool'], unknownRef('pool', workload.pool, pools));
     if (workload.kind === 'DaemonSet' && workload.replicas !== undefined) add(['workloads', i, 'replicas'], 'a DaemonSet runs one pod per node: remove replicas');
     unique(workload.variants.map((v) => v.name), ['workloads', i, 'variants'], 'variant', add);
-    workload.variants.forEach((variant, j) => checkSysctls(variant.sysctls, ['workloads', i, 'variants', j, 'sysctls'], add, modelVersion));
+    workload.variants.forEach((variant, j) => checkSysctls(variant.sysctls, ['workloads', i, 'variants', j, 'sysctls'], add, versions));
   });
 
   const workloadRef = (name: string, path: Path) => {
@@ -163,12 +194,12 @@ function crossCheck(spec: z.output<typeof SpecSchema>, ctx: Ctx): void {
   spec.load?.forEach((load, i) => {
     const workload = workloadRef(load.workload, ['load', i, 'workload']);
     if (workload && workload.app !== 'net-server') add(['load', i, 'workload'], `load generation targets net-server workloads; ${workload.name} runs ${workload.app}`);
-    if (load.clientSysctls) checkSysctls(load.clientSysctls, ['load', i, 'clientSysctls'], add, modelVersion);
+    if (load.clientSysctls) checkSysctls(load.clientSysctls, ['load', i, 'clientSysctls'], add, versions);
     if (load.clientVariants) {
       if (load.clientSysctls) add(['load', i, 'clientVariants'], 'give either clientSysctls or clientVariants, not both');
       if (workload && workload.variants.length !== 1) add(['load', i, 'clientVariants'], `with clientVariants, workload ${workload.name} needs exactly one variant (the server under test)`);
       unique(load.clientVariants.map((v) => v.name), ['load', i, 'clientVariants'], 'client variant', add);
-      load.clientVariants.forEach((variant, j) => checkSysctls(variant.sysctls, ['load', i, 'clientVariants', j, 'sysctls'], add, modelVersion));
+      load.clientVariants.forEach((variant, j) => checkSysctls(variant.sysctls, ['load', i, 'clientVariants', j, 'sysctls'], add, versions));
     }
   });
 
@@ -189,7 +220,7 @@ function crossCheck(spec: z.output<typeof SpecSchema>, ctx: Ctx): void {
       add(['isolation', i, 'sysctl'], `${check.check} needs the sysctl it proves, e.g. sysctl: net.core.somaxconn`);
       return;
     }
-    if (!isValidSysctlName(check.sysctl, modelVersion)) {
+    if (!versions.every((version) => isValidSysctlName(check.sysctl!, version))) {
       add(['isolation', i, 'sysctl'], `"${check.sysctl}" is not a valid sysctl name`);
       return;
     }
@@ -220,7 +251,7 @@ function crossCheck(spec: z.output<typeof SpecSchema>, ctx: Ctx): void {
         }
       }
       procedure.allowedUnsafeSysctls.forEach((pattern, j) => {
-        const error = patternError(pattern, modelVersion);
+        const error = firstProblem((version) => patternError(pattern, version));
         if (error) add(['procedures', i, 'allowedUnsafeSysctls', j], `the kubelet would not start: ${error}`);
       });
     } else if (illegal.length === 0) {
@@ -236,14 +267,41 @@ function crossCheck(spec: z.output<typeof SpecSchema>, ctx: Ctx): void {
   });
 }
 
-function checkSysctls(sysctls: Record<string, string>, path: Path, add: (path: Path, message: string) => void, version: NonNullable<ReturnType<typeof parseMinorVersion>>): void {
+/**
+ * Every version must be one the model knows and `run` can bring up, given once; the list, or the
+ * default, is what the rules below are checked against.
+ */
+function checkVersions(texts: readonly string[], add: (path: Path, message: string) => void): MinorVersion[] {
+  const versions: MinorVersion[] = [];
+  const path = (i: number): Path => (texts.length === 1 ? ['kubernetesVersion'] : ['kubernetesVersion', i]);
+  const seen = new Set<string>();
+  texts.forEach((text, i) => {
+    const version = parseMinorVersion(text);
+    if (!version) return;
+    if (seen.has(text)) add(path(i), `Kubernetes ${text} is listed twice`);
+    seen.add(text);
+    if (!isModelled(version)) add(path(i), `must be between ${OLDEST_MODELLED} and ${NEWEST_MODELLED}`);
+    else if (!runnableKubernetesVersions.includes(text)) {
+      add(path(i), `Kubernetes ${text} cannot be run here: run brings up ${runnableKubernetesVersions.join(', ')} (validate judges ${OLDEST_MODELLED} to ${NEWEST_MODELLED} without a cluster)`);
+    }
+    if (isModelled(version)) versions.push(version);
+  });
+  return versions.length > 0 ? versions : [parseMinorVersion(defaultKubernetesVersion) ?? parseMinorVersion(NEWEST_MODELLED)!];
+}
+
+function checkSysctls(sysctls: Record<string, string>, path: Path, add: (path: Path, message: string) => void, versions: readonly MinorVersion[]): void {
+  const pod = new Map(Object.entries(sysctls).map(([name, value]) => [toDotSeparated(name), value]));
   for (const [name, value] of Object.entries(sysctls)) {
-    if (!isValidSysctlName(name, version)) {
-      add([...path, name], `"${name}" is not a valid sysctl name (dot-separated lowercase segments, e.g. net.core.somaxconn)`);
+    const refusing = versions.find((version) => !isValidSysctlName(name, version));
+    if (refusing) {
+      const slashes = name.includes('/') && isValidSysctlName(name, parseMinorVersion(NEWEST_MODELLED)!);
+      add([...path, name], slashes
+        ? `"${name}": the API server of Kubernetes ${refusing.major}.${refusing.minor} refuses / separators in new pods (accepted from 1.25); write ${toDotSeparated(name)}`
+        : `"${name}" is not a valid sysctl name (dot-separated lowercase segments, e.g. net.core.somaxconn)`);
       continue;
     }
-    const problem = valueProblem(toDotSeparated(name), value);
-    if (problem) add([...path, name], `value "${value}" for ${name} ${problem}`);
+    const problem = valueProblem(toDotSeparated(name), value, pod);
+    if (problem) add([...path, name], `value "${value}" for ${name}: ${problem}`);
   }
 }
 

@@ -16,3 +16,12 @@ export const pinned = {
 export function officialNodeImage(kubernetesVersion: string): string {
   return `kindest/node:v${kubernetesVersion}`;
 }
+
+/**
+ * Kubernetes minors `run` can bring up on these hosts (cgroup v1: 1.35+ with failCgroupV1: false),
+ * each from kind's node image where it can be pulled or built here. `plan` refuses any other.
+ */
+export const runnableKubernetesVersions: readonly string[] = ['1.34', '1.35', '1.36', '1.37'];
+
+/** The minor a scenario runs when it names none: the pinned node image's. */
+export const defaultKubernetesVersion: string = pinned.kubernetes.split('.').slice(0, 2).join('.');

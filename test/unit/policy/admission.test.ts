@@ -37,10 +37,16 @@ describe('upstream sysctl e2e cases', () => {
     expect(result).toMatchObject({ admitted: false, rejectedBy: 'kubelet', reason: 'SysctlForbidden', message: 'forbidden sysctl: "kernel.msgmax" not allowlisted' });
   });
 
-  it('supports slashes as separators (kernel/shm_rmid_forced) from 1.23', () => {
-    expect(predictAdmission([{ name: 'kernel/shm_rmid_forced', value: '1' }], node()).admitted).toBe(true);
-    expect(predictAdmission([{ name: 'kernel/shm_rmid_forced', value: '1' }], node({ kubernetesVersion: '1.22' })).rejectedBy).toBe('api-server');
-  });
+  // The e2e case "should support sysctls with slashes as separator" first appears in 1.25's
+  // sysctl.go: 1.23 and 1.24 had the regex but pkg/api/pod/util.go set AllowSysctlRegexContainSlash
+  // to false for new pods.
+  it.each([['1.22', false], ['1.23', false], ['1.24', false], ['1.25', true], ['1.37', true]])(
+    'supports slashes as separators (kernel/shm_rmid_forced) on %s: %s', (version, admitted) => {
+      const result = predictAdmission([{ name: 'kernel/shm_rmid_forced', value: '1' }], node({ kubernetesVersion: version }));
+      expect(result.admitted).toBe(admitted);
+      if (!admitted) expect(result).toMatchObject({ rejectedBy: 'api-server', reason: 'Invalid' });
+    },
+  );
 
   it('supports an allowlisted unsafe sysctl given with slashes', () => {
     const result = predictAdmission([{ name: 'net/ipv4/ip_forward', value: '1' }], node({ allowedUnsafeSysctls: ['net.ipv4.ip_forward'] }));
@@ -96,7 +102,8 @@ describe('API server rules', () => {
 
   it.each([
     ['1.22', '([a-z0-9]([-_a-z0-9]*[a-z0-9])?\\.)*[a-z0-9]([-_a-z0-9]*[a-z0-9])?'],
-    ['1.24', '([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?'],
+    // 1.23/1.24 print getSysctlFmt(false), the dots-only SysctlFmt, for a new pod.
+    ['1.24', '([a-z0-9]([-_a-z0-9]*[a-z0-9])?\\.)*[a-z0-9]([-_a-z0-9]*[a-z0-9])?'],
     ['1.25', '^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$'],
   ])('prints the name regex as the %s API server does', (version, regex) => {
     const result = predictAdmission([{ name: 'foo-', value: '1' }], node({ kubernetesVersion: version }));
@@ -167,7 +174,9 @@ describe('runtime outcomes', () => {
   it.each([
     ['kernel.sem', '32000  1024000000  10000  32000', true],
     ['kernel.sem', '32000\t1024000000 10000 32000', true],
-    ['kernel.sem', '32000 1024000000 10000', false],
+    // proc_dointvec writes as many numbers as given, up to the vector's four.
+    ['kernel.sem', '32000 1024000000 10000', true],
+    ['kernel.sem', '32000 1024000000 10000 40000', false],
     ['net.ipv4.ip_local_port_range', '1024 65535', true],
     ['net.ipv4.ip_local_port_range', '2000 2000', true],
     ['net.ipv4.ip_local_port_range', '65535 1024', false],

@@ -47,11 +47,17 @@ describe('allowlist pattern legality (kubelet NewAllowlist)', () => {
     expect(splitAllowFlag('')).toEqual([]);
   });
 
-  it('gives the kubelet\'s start-up failure line', () => {
-    const [error] = buildAllowlist(['kernel.*']).errors;
-    expect(kubeletStartupFailure(error!)).toBe(
-      '"Failed to run kubelet" err="failed to run Kubelet: failed to create kubelet: the sysctls \\"kernel.\\" are not known to be namespaced"',
-    );
+  // cmd/kubelet: 1.22-1.23 app/server.go klog.ErrorS(err, "Failed to run kubelet"); 1.24 kubelet.go
+  // run() prints "Error: %v" to stderr; 1.25+ component-base/cli/run.go klog.ErrorS(err, "command failed").
+  // klog quotes the error with strconv.Quote.
+  it.each([
+    ['1.23', '"Failed to run kubelet" err="failed to run Kubelet: failed to create kubelet: the sysctls \\"kernel.*\\" are not known to be namespaced"'],
+    ['1.24', 'Error: failed to run Kubelet: failed to create kubelet: the sysctls "kernel.*" are not known to be namespaced'],
+    ['1.25', '"command failed" err="failed to run Kubelet: failed to create kubelet: the sysctls \\"kernel.*\\" are not known to be namespaced"'],
+    ['1.37', '"command failed" err="failed to run Kubelet: failed to create kubelet: the sysctls \\"kernel.\\" are not known to be namespaced"'],
+  ])('gives the %s kubelet\'s start-up failure line', (version, line) => {
+    const [error] = buildAllowlist(['kernel.*'], v(version)).errors;
+    expect(kubeletStartupFailure(error!, v(version))).toBe(line);
   });
 });
 

@@ -39,8 +39,11 @@ describe('isValidSysctlName (API server)', () => {
     expect(isValidSysctlName(name, v('1.34'))).toBe(valid);
   });
 
-  it('accepts slash separators from 1.23, not before', () => {
-    expect(isValidSysctlName('kernel/shm_rmid_forced', v('1.23'))).toBe(true);
+  // pkg/api/pod/util.go 1.23/1.24: AllowSysctlRegexContainSlash false for new pods; option gone in 1.25.
+  it('accepts slash separators in new pods from 1.25, not before', () => {
+    expect(isValidSysctlName('kernel/shm_rmid_forced', v('1.25'))).toBe(true);
+    expect(isValidSysctlName('kernel/shm_rmid_forced', v('1.24'))).toBe(false);
+    expect(isValidSysctlName('kernel/shm_rmid_forced', v('1.23'))).toBe(false);
     expect(isValidSysctlName('kernel/shm_rmid_forced', v('1.22'))).toBe(false);
   });
 });

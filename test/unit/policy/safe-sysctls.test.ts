@@ -20,6 +20,9 @@ describe('safe sysctls per Kubernetes version', () => {
       ['net.ipv4.tcp_keepalive_probes', '1.29', '4.5'],
       ['net.ipv4.tcp_rmem', '1.32', '4.15'],
       ['net.ipv4.tcp_wmem', '1.32', '4.15'],
+      // v1.37.2 pkg/kubelet/sysctl/safe_sysctls.go; kernels from pkg/util/kernel/constants.go.
+      ['net.ipv4.tcp_slow_start_after_idle', '1.37', '4.15'],
+      ['net.ipv4.tcp_notsent_lowat', '1.37', '4.6'],
     ]);
   });
 
@@ -30,7 +33,7 @@ describe('safe sysctls per Kubernetes version', () => {
   });
 
   it.each([
-    ['1.22', 5], ['1.26', 5], ['1.27', 6], ['1.28', 6], ['1.29', 10], ['1.31', 10], ['1.32', 12], ['1.37', 12],
+    ['1.22', 5], ['1.26', 5], ['1.27', 6], ['1.28', 6], ['1.29', 10], ['1.31', 10], ['1.32', 12], ['1.36', 12], ['1.37', 14],
   ])('Kubernetes %s has %i safe sysctls', (version, count) => {
     expect(safeSysctlsFor(v(version))).toHaveLength(count);
   });

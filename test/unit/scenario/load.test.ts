@@ -77,7 +77,8 @@ describe('loadScenario', () => {
     ['an unknown pool', BASE.replace('pool: p\n', 'pool: q\n'), 'spec.workloads[0].pool', 'no pool named "q"; defined: p'],
     ['an illegal allowlist', BASE.replace('["net.*"]', '["kernel.*"]'), 'spec.pools[0].allowedUnsafeSysctls[0]', 'the kubelet would not start: the sysctls "kernel." are not known to be namespaced'],
     ['replicas on a DaemonSet', BASE.replace('kind: Deployment', 'kind: DaemonSet').replace('pool: p\n', 'pool: p\n      replicas: 2\n'), 'spec.workloads[0].replicas', 'a DaemonSet runs one pod per node: remove replicas'],
-    ['a bad sysctl value', BASE.replace('        - name: baseline', '        - name: baseline\n          sysctls: { kernel.sem: "1 2 3" }'), 'spec.workloads[0].variants[0].sysctls.kernel.sem', 'value "1 2 3" for kernel.sem must be SEMMSL SEMMNS SEMOPM SEMMNI (4 integers separated by whitespace)'],
+    // ipc/ipc_sysctl.c proc_ipc_sem_dointvec: SEMMNI above IPCMNI is refused (ERANGE).
+    ['a bad sysctl value', BASE.replace('        - name: baseline', '        - name: baseline\n          sysctls: { kernel.sem: "1 2 3 40000" }'), 'spec.workloads[0].variants[0].sysctls.kernel.sem', 'value "1 2 3 40000" for kernel.sem: SEMMNI (the fourth number, 40000) must be within 0..32768'],
     ['a bad sysctl name', BASE.replace('        - name: baseline', '        - name: baseline\n          sysctls: { "Net.Core": "1" }'), 'spec.workloads[0].variants[0].sysctls.Net.Core', '"Net.Core" is not a valid sysctl name (dot-separated lowercase segments, e.g. net.core.somaxconn)'],
     ['a duplicate variant', BASE.replace('        - name: baseline', '        - name: baseline\n        - name: baseline'), 'spec.workloads[0].variants[1].name', 'variant "baseline" is defined twice'],
     ['load on a missing workload', `${BASE}  load:\n    - workload: api\n      mode: burst\n      connections: 10\n      duration: 5s\n`, 'spec.load[0].workload', 'no workload named "api"; defined: web'],
@@ -136,5 +137,54 @@ describe('fields the run pipeline uses', () => {
     ['an illegal-allowlist with a legal list', '    - kind: illegal-allowlist\n      pool: p\n      allowedUnsafeSysctls: ["net.*"]\n', 'spec.procedures[0].allowedUnsafeSysctls', 'illegal-allowlist needs at least one pattern the kubelet refuses, e.g. kernel.*'],
   ])('refuses %s', (_what, procedure, field, message) => {
     expect(problemsFor(minimal(`${BASE}  procedures:\n${procedure}`))).toContainEqual(expect.objectContaining({ field, message }));
+  });
+});
+
+describe('spec.kubernetesVersion: one version or a list (issue 10, issue 12)', () => {
+  it('takes a list and keeps the first as the version the pipeline reads', () => {
+    const result = checkScenario(minimal(`  kubernetesVersion: ["1.36", "1.37"]\n${BASE}`), 's.yaml');
+    expect(result.ok && result.scenario.spec).toMatchObject({ kubernetesVersion: '1.36', kubernetesVersions: ['1.36', '1.37'] });
+    const single = checkScenario(minimal(`  kubernetesVersion: "1.37"\n${BASE}`), 's.yaml');
+    expect(single.ok && single.scenario.spec).toMatchObject({ kubernetesVersion: '1.37', kubernetesVersions: ['1.37'] });
+  });
+
+  // YAML reads 1.30 as the number 1.3: the fix quotes what was written.
+  it('tells to quote 1.30 as "1.30", not "1.3"', () => {
+    expect(problemsFor(minimal(`  kubernetesVersion: 1.30\n${BASE}`))).toContainEqual({
+      where: 's.yaml:6:22', field: 'spec.kubernetesVersion', message: 'expected a string or an array, got number 1.3', fix: 'quote it: "1.30"',
+    });
+    expect(problemsFor(minimal(`  kubernetesVersion: ["1.37", 1.30]\n${BASE}`))).toContainEqual(expect.objectContaining({
+      field: 'spec.kubernetesVersion[1]', message: 'expected a string, got number 1.3', fix: 'quote it: "1.30"',
+    }));
+  });
+
+  it.each([
+    ['"1.30"', 'spec.kubernetesVersion', 'Kubernetes 1.30 cannot be run here: run brings up 1.34, 1.35, 1.36, 1.37 (validate judges 1.22 to 1.37 without a cluster)'],
+    ['["1.37", "1.37"]', 'spec.kubernetesVersion[1]', 'Kubernetes 1.37 is listed twice'],
+    ['["1.36", "1.38"]', 'spec.kubernetesVersion[1]', 'must be between 1.22 and 1.37'],
+  ])('refuses %s: what run would refuse, plan refuses', (value, field, message) => {
+    expect(problemsFor(minimal(`  kubernetesVersion: ${value}\n${BASE}`))).toContainEqual(expect.objectContaining({ field, message }));
+  });
+
+  it('checks allowlists against every listed version (user.* is legal from 1.37 only)', () => {
+    const spec = BASE.replace('["net.*"]', '["user.*"]');
+    expect(checkScenario(minimal(`  kubernetesVersion: "1.37"\n${spec}`), 's.yaml').ok).toBe(true);
+    expect(problemsFor(minimal(`  kubernetesVersion: ["1.36", "1.37"]\n${spec}`))).toContainEqual(expect.objectContaining({
+      field: 'spec.pools[0].allowedUnsafeSysctls[0]', message: 'the kubelet would not start: the sysctls "user." are not known to be namespaced (Kubernetes 1.36)',
+    }));
+  });
+});
+
+describe('spec.podSecurity', () => {
+  it('takes the namespace labels', () => {
+    const result = checkScenario(minimal(`  podSecurity: { enforce: baseline, enforceVersion: v1.37, warn: restricted }\n${BASE}`), 's.yaml');
+    expect(result.ok && result.scenario.spec.podSecurity).toEqual({ enforce: 'baseline', enforceVersion: 'v1.37', warn: 'restricted' });
+  });
+
+  it.each([
+    ['{ enforce: strict }', 'spec.podSecurity.enforce'],
+    ['{ enforce: baseline, enforceVersion: "1.37" }', 'spec.podSecurity.enforceVersion'],
+  ])('refuses %s', (value, field) => {
+    expect(problemsFor(minimal(`  podSecurity: ${value}\n${BASE}`))).toContainEqual(expect.objectContaining({ field }));
   });
 });

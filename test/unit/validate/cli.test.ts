@@ -79,7 +79,7 @@ describe('sysctl-bench validate (CLI)', { timeout: 60_000 }, () => {
     expect(report.allowlistErrors).toEqual([{
       pattern: 'kernel.*',
       message: 'the sysctls "kernel." are not known to be namespaced',
-      kubeletLog: '"Failed to run kubelet" err="failed to run Kubelet: failed to create kubelet: the sysctls \\"kernel.\\" are not known to be namespaced"',
+      kubeletLog: '"command failed" err="failed to run Kubelet: failed to create kubelet: the sysctls \\"kernel.\\" are not known to be namespaced"',
     }]);
   });
 
@@ -90,6 +90,58 @@ describe('sysctl-bench validate (CLI)', { timeout: 60_000 }, () => {
     expect(code).toBe(1);
     const report = ValidationReportSchema.parse(JSON.parse(stdout));
     expect(report.workloads[0]?.sysctls[1]).toMatchObject({ name: 'kernel.sem', verdict: 'unsupported', message: 'open /proc/sys/kernel/sem: no such file or directory' });
+  });
+
+  // Issue 10 acceptance: 1.37 made tcp_slow_start_after_idle safe (pkg/kubelet/sysctl/safe_sysctls.go).
+  it('admits net.ipv4.tcp_slow_start_after_idle without an allowlist on 1.37, not on 1.36', () => {
+    const pod = workloadWith('net.ipv4.tcp_slow_start_after_idle', '0');
+    expect(validate(['-', '--k8s-version', '1.37'], pod).code).toBe(0);
+    const old = validate(['-', '--k8s-version', '1.36'], pod);
+    expect(old.code).toBe(1);
+    expect(old.stdout).toContain('it is safe by default only from Kubernetes 1.37');
+  });
+
+  it('refuses at the API server what Pod Security forbids, whatever the allowlist; a Namespace in the stream sets its own policy', () => {
+    const namespace = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: open\n  labels:\n    pod-security.kubernetes.io/enforce: privileged\n';
+    const inOpen = workloadWith('net.core.somaxconn', '4096').replace('metadata:\n', 'metadata:\n  namespace: open\n');
+    const { code, stdout } = validate(['-', '--allow', 'net.*', '--pod-security', 'baseline', '--format', 'json'], `${workloadWith('net.core.somaxconn', '4096')}---\n${namespace}---\n${inOpen}`);
+    expect(code).toBe(1);
+    const report = ValidationReportSchema.parse(JSON.parse(stdout));
+    expect(report.podSecurity).toEqual({ enforce: 'baseline:latest', warn: 'baseline:latest', audit: 'privileged:latest' });
+    expect(report.namespaces).toEqual([{ name: 'open', source: '<stdin>:14', podSecurity: { enforce: 'privileged:latest', warn: 'privileged:latest', audit: 'privileged:latest' } }]);
+    expect(report.workloads.map((w) => [w.namespace, w.admitted, w.reason])).toEqual([[null, false, 'Forbidden'], ['open', true, null]]);
+    expect(report.workloads[0]).toMatchObject({
+      message: 'pods "p-net-core-somaxconn" is forbidden: violates PodSecurity "baseline:latest": forbidden sysctls (net.core.somaxconn)',
+      kubectlMessage: 'Error from server (Forbidden): error when creating "STDIN": pods "p-net-core-somaxconn" is forbidden: violates PodSecurity "baseline:latest": forbidden sysctls (net.core.somaxconn)',
+    });
+    expect(report.workloads[0]?.podSecurity?.rolloutNote).toContain('a kubelet allowlist cannot fix that');
+  });
+
+  it('exits 2 on a Namespace whose Pod Security label the API server refuses', () => {
+    const namespace = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: bad\n  labels:\n    pod-security.kubernetes.io/enforce: strict\n';
+    const { code, stderr } = validate(['-'], namespace);
+    expect(code).toBe(2);
+    expect(stderr).toContain('the API server refuses this Namespace: Namespace "bad" is invalid: metadata.labels[pod-security.kubernetes.io/enforce]: Invalid value: "strict"');
+  });
+
+  it('warns about node tuning the kubelet reverts (--sysctl-conf), and about a kernel inventory that is not one', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'tuning-'));
+    writeFileSync(join(folder, '99-capacity.conf'), '# capacity review\nvm.overcommit_memory = 2\nvm.swappiness = 10\n');
+    writeFileSync(join(folder, 'inventory.txt'), 'apiVersion: v1\nkind: ConfigMap\n');
+    const { code, stdout, stderr } = validate([
+      `${FIXTURES}/seed-deployment.yaml`, '--allow', SEED_ALLOWLIST, '--sysctl-conf', join(folder, '99-capacity.conf'), '--kernel-sysctls', join(folder, 'inventory.txt'),
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('1 admitted, 0 rejected; 2 warning(s)');
+    expect(stderr).toContain(`warning: ${join(folder, '99-capacity.conf')}:2: the kubelet sets vm.overcommit_memory=1 on every start`);
+    expect(stderr).toContain('is not sysctl output (no line is a sysctl name): it is ignored');
+  });
+
+  it('judges a node whose kubelet cannot read its kernel version (--kernel-version unknown)', () => {
+    const { code, stdout } = validate(['-', '--kernel-version', 'unknown'], workloadWith('net.ipv4.tcp_keepalive_time', '600'));
+    expect(code).toBe(1);
+    expect(stdout).toContain('could not read the node\'s kernel version');
+    expect(validate(['-', '--kernel-version', 'sixish'], workloadWith('net.ipv4.tcp_keepalive_time', '600')).code).toBe(2);
   });
 
   it.each([
