@@ -8,9 +8,10 @@ export interface MinorVersion {
 }
 
 export const OLDEST_MODELLED = '1.22';
-export const NEWEST_MODELLED = '1.37';
-/** What `validate` and the model judge against unless told: the newest modelled minor. */
-export const DEFAULT_KUBERNETES_VERSION = NEWEST_MODELLED;
+/** 1.38 as of v1.38.0-beta.0, whose sysctl code is 1.37's. */
+export const NEWEST_MODELLED = '1.38';
+/** What `validate` and the model judge against unless told: the newest released minor. */
+export const DEFAULT_KUBERNETES_VERSION = '1.37';
 
 const VERSION_PATTERN = /^v?(\d+)\.(\d+)(?:\.\d+)?$/;
 

@@ -215,3 +215,12 @@ describe('messages by version', () => {
       + 'spec.securityContext.sysctls[1].name: Invalid value: "net.core.somaxconn": may not be specified when \'hostNetwork\' is true]');
   });
 });
+
+describe('1.38 (v1.38.0-beta.0: safe_sysctls.go, allowlist.go, namespace.go, check_sysctls.go unchanged from 1.37)', () => {
+  it('is modelled like 1.37, while validate\'s default stays the newest release', async () => {
+    const { DEFAULT_KUBERNETES_VERSION, NEWEST_MODELLED } = await import('../../../harness/policy/versions.js');
+    expect([DEFAULT_KUBERNETES_VERSION, NEWEST_MODELLED]).toEqual(['1.37', '1.38']);
+    expect(safeSysctlsFor(v('1.38'))).toEqual(safeSysctlsFor(v('1.37')));
+    expect(predictAdmission(one('net.ipv4.tcp_notsent_lowat', '1'), node('1.38')).admitted).toBe(true);
+  });
+});

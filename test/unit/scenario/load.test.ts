@@ -86,7 +86,7 @@ describe('loadScenario', () => {
     ['ipc on a net-server', `${BASE}  ipc:\n    - workload: web\n      test: sem\n      semopsPerCall: [10]\n`, 'spec.ipc[0].workload', 'ipc tests run on ipc-bench workloads; web runs net-server'],
     ['node-level-shared on a namespaced sysctl', `${BASE}  isolation:\n    - check: node-level-shared\n      sysctl: net.core.somaxconn\n`, 'spec.isolation[0].sysctl', 'net.core.somaxconn is namespaced; node-level-shared needs a node-level sysctl such as vm.swappiness'],
     ['admission on a missing variant', `${BASE}  admission:\n    - workload: web\n      variant: tuned\n      expect: forbidden\n`, 'spec.admission[0].variant', 'no variant named "tuned"; defined: baseline'],
-    ['an unmodelled version', `  kubernetesVersion: "1.12"\n${BASE}`, 'spec.kubernetesVersion', 'must be between 1.22 and 1.37'],
+    ['an unmodelled version', `  kubernetesVersion: "1.12"\n${BASE}`, 'spec.kubernetesVersion', 'must be between 1.22 and 1.38'],
     ['a bad duration', `${BASE}  load:\n    - workload: web\n      mode: burst\n      connections: 10\n      duration: 20 seconds\n`, 'spec.load[0].duration', 'must be a duration such as 500ms, 20s, 5m or 1h'],
   ])('refuses %s', (_what, spec, field, message) => {
     const problems = problemsFor(minimal(spec));
@@ -159,9 +159,9 @@ describe('spec.kubernetesVersion: one version or a list (issue 10, issue 12)', (
   });
 
   it.each([
-    ['"1.30"', 'spec.kubernetesVersion', 'Kubernetes 1.30 cannot be run here: run brings up 1.34, 1.35, 1.36, 1.37 (validate judges 1.22 to 1.37 without a cluster)'],
+    ['"1.30"', 'spec.kubernetesVersion', 'Kubernetes 1.30 cannot be run here: run brings up 1.34, 1.35, 1.36, 1.37 (validate judges 1.22 to 1.38 without a cluster)'],
     ['["1.37", "1.37"]', 'spec.kubernetesVersion[1]', 'Kubernetes 1.37 is listed twice'],
-    ['["1.36", "1.38"]', 'spec.kubernetesVersion[1]', 'must be between 1.22 and 1.37'],
+    ['["1.36", "1.39"]', 'spec.kubernetesVersion[1]', 'must be between 1.22 and 1.38'],
   ])('refuses %s: what run would refuse, plan refuses', (value, field, message) => {
     expect(problemsFor(minimal(`  kubernetesVersion: ${value}\n${BASE}`))).toContainEqual(expect.objectContaining({ field, message }));
   });
