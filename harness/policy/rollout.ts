@@ -2,7 +2,8 @@ import { stringify } from 'yaml';
 import { UserError } from '../errors.js';
 import { buildAllowlist, kubeletStartupFailure } from './allowlist.js';
 import type { KindCluster, KindNode, KubeletConfiguration, OpenShiftKubeletConfig } from './rollout-schemas.js';
-import { atLeast, parseMinorVersion, type MinorVersion } from './versions.js';
+import { namespacedGroupsFor } from './names.js';
+import { atLeast, DEFAULT_KUBERNETES_VERSION, parseMinorVersion, type MinorVersion } from './versions.js';
 
 /**
  * Rollout artifacts for one allowlist: the same --allowed-unsafe-sysctls setting written the way
@@ -142,8 +143,8 @@ function requireLegal(patterns: readonly string[], where?: string, version?: Min
   const { errors } = buildAllowlist(patterns, ...(version ? [version] : []));
   const first = errors[0];
   if (!first) return;
-  throw new UserError(`illegal allowed-unsafe-sysctls pattern ${JSON.stringify(first.pattern)}: the kubelet would not start: ${kubeletStartupFailure(first)}`, {
+  throw new UserError(`illegal allowed-unsafe-sysctls pattern ${JSON.stringify(first.pattern)}: the kubelet would not start: ${kubeletStartupFailure(first, ...(version ? [version] : []))}`, {
     ...(where ? { where } : {}),
-    fix: 'allow only names or trailing-* prefixes inside kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*, net.*',
+    fix: `allow only names or trailing-* prefixes inside ${namespacedGroupsFor(version ?? parseMinorVersion(DEFAULT_KUBERNETES_VERSION)!).join(', ')}`,
   });
 }
