@@ -118,11 +118,13 @@ async function runValidate(paths: string[], options: ValidateOptions): Promise<n
 function namespacePolicies(objects: readonly NamespaceObject[], problems: ManifestProblem[]) {
   return objects.map((namespace) => {
     const { policy, errors } = podSecurityFromLabels(namespace.labels);
-    for (const error of errors) {
+    if (errors.length > 0) {
+      // As the API server words it: one error bare, several in brackets.
+      const detail = errors.length === 1 ? errors[0]!.message : `[${errors.map((error) => error.message).join(', ')}]`;
       problems.push({
         source: namespace.source,
-        message: `the API server refuses this Namespace: Namespace ${JSON.stringify(namespace.name)} is invalid: ${error.message}`,
-        fix: error.label.endsWith('-version') ? 'use latest or v1.N, e.g. v1.37' : 'use privileged, baseline or restricted',
+        message: `the API server refuses this Namespace: Namespace ${JSON.stringify(namespace.name)} is invalid: ${detail}`,
+        fix: 'pod-security.kubernetes.io/ levels are privileged, baseline or restricted; versions latest or v1.N, e.g. v1.37',
       });
     }
     return { name: namespace.name, source: namespace.source, podSecurity: policy };

@@ -388,7 +388,7 @@ function podSecurityRefusal(object: { kind: string; name: string; file?: string 
     case 'StatefulSet':
       return {
         message: forbidden,
-        event: { involvedObject: `StatefulSet ${object.name}`, type: 'Warning', reason: 'FailedCreate', message: `create Pod ${podName} in StatefulSet ${object.name} failed error: ${forbidden}` },
+        event: { involvedObject: `StatefulSet ${object.name}`, type: 'Warning', reason: 'FailedCreate', message: `Create Pod ${podName} in StatefulSet ${object.name} failed error: ${forbidden}` },
       };
     case 'PodTemplate':
       return { message: `pods created from this template are refused: ${forbidden}` };

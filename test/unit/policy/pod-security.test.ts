@@ -12,6 +12,8 @@ import { parseMinorVersion } from '../../../harness/policy/versions.js';
  * policy/check_sysctls.go (the allowed list by policy version), policy/check_hostNamespaces.go,
  * policy/registry.go (check order, version clamp), api/helpers.go (labels, defaults) and
  * admission/admission.go (messages; pods enforced, controllers only warned).
+ * The messages were also compared with a v1.37.2 kube-apiserver and kube-controller-manager run
+ * locally (Pod 403, Deployment warning, ReplicaSet and StatefulSet FailedCreate events, labels).
  */
 const v = (text: string) => parseMinorVersion(text)!;
 const labels = (entries: Record<string, string>) => new Map(Object.entries(entries));
@@ -86,7 +88,7 @@ describe('refusal messages (admission/admission.go, response.go, controller_util
     const result = predictAdmission([{ name: 'kernel.msgmax', value: '1' }], node(), pod('StatefulSet', 'db'));
     expect(result.events?.[0]).toMatchObject({
       involvedObject: 'StatefulSet db', reason: 'FailedCreate',
-      message: 'create Pod db-0 in StatefulSet db failed error: pods "db-0" is forbidden: violates PodSecurity "baseline:latest": forbidden sysctls (kernel.msgmax)',
+      message: 'Create Pod db-0 in StatefulSet db failed error: pods "db-0" is forbidden: violates PodSecurity "baseline:latest": forbidden sysctls (kernel.msgmax)',
     });
   });
 
