@@ -35,10 +35,18 @@ export function compareMinor(a: MinorVersion, b: MinorVersion): number {
 
 /** True when `version` is `since` or newer; both given as "X.Y". */
 export function atLeast(version: MinorVersion, since: string): boolean {
-  const floor = parseMinorVersion(since);
-  if (!floor) throw new Error(`bad version literal ${since}`);
-  return compareMinor(version, floor) >= 0;
+  // Called a dozen times per sysctl judged, always with a literal: keep its rank at hand.
+  let floor = sinceRanks.get(since);
+  if (floor === undefined) {
+    const parsed = parseMinorVersion(since);
+    if (!parsed) throw new Error(`bad version literal ${since}`);
+    floor = parsed.major * 1000 + parsed.minor;
+    sinceRanks.set(since, floor);
+  }
+  return version.major * 1000 + version.minor >= floor;
 }
+
+const sinceRanks = new Map<string, number>();
 
 export function isModelled(version: MinorVersion): boolean {
   return atLeast(version, OLDEST_MODELLED) && !atLeast(version, nextMinor(NEWEST_MODELLED));
