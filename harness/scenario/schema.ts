@@ -5,7 +5,7 @@ import { isValidSysctlName, namespacedBy, toDotSeparated } from '../policy/names
 import { POD_SECURITY_LEVELS } from '../policy/pod-security.js';
 import { valueProblem } from '../policy/values.js';
 import { isModelled, NEWEST_MODELLED, OLDEST_MODELLED, parseMinorVersion, type MinorVersion } from '../policy/versions.js';
-import { defaultKubernetesVersion, runnableKubernetesVersions } from '../toolchain/versions.js';
+import { defaultKubernetesMinor, runnableKubernetesVersions } from '../toolchain/versions.js';
 
 /**
  * The scenario file: which node pools (kubelet configurations) to build, which workloads and sysctl
@@ -117,9 +117,9 @@ const PodSecuritySchema = z.strictObject({
 }).describe('Pod Security Admission labels of the namespace the workloads run in.');
 
 const SpecSchema = z.strictObject({
-  kubernetesVersion: z.union([KubernetesVersion, z.array(KubernetesVersion).min(1).max(runnableKubernetesVersions.length)])
-    .default(defaultKubernetesVersion)
-    .describe(`The Kubernetes minor to run, or a list to run the scenario on each (side by side in the report): ${runnableKubernetesVersions.join(', ')}.`),
+  kubernetesVersion: z.union([KubernetesVersion, z.array(KubernetesVersion).min(1).max(runnableKubernetesVersions().length)])
+    .default(defaultKubernetesMinor)
+    .describe(`The Kubernetes minor to run, or a list to run the scenario on each (side by side in the report): ${runnableKubernetesVersions().join(', ')}.`),
   podSecurity: PodSecuritySchema.optional(),
   layout: z.enum(['shared', 'per-pool']).default('shared').describe('shared: one cluster, a worker per pool; per-pool: a cluster per pool.'),
   pools: z.array(PoolSchema).min(1),
@@ -281,12 +281,12 @@ function checkVersions(texts: readonly string[], add: (path: Path, message: stri
     if (seen.has(text)) add(path(i), `Kubernetes ${text} is listed twice`);
     seen.add(text);
     if (!isModelled(version)) add(path(i), `must be between ${OLDEST_MODELLED} and ${NEWEST_MODELLED}`);
-    else if (!runnableKubernetesVersions.includes(text)) {
-      add(path(i), `Kubernetes ${text} cannot be run here: run brings up ${runnableKubernetesVersions.join(', ')} (validate judges ${OLDEST_MODELLED} to ${NEWEST_MODELLED} without a cluster)`);
+    else if (!runnableKubernetesVersions().includes(text)) {
+      add(path(i), `Kubernetes ${text} cannot be run here: run brings up ${runnableKubernetesVersions().join(', ')} (validate judges ${OLDEST_MODELLED} to ${NEWEST_MODELLED} without a cluster)`);
     }
     if (isModelled(version)) versions.push(version);
   });
-  return versions.length > 0 ? versions : [parseMinorVersion(defaultKubernetesVersion) ?? parseMinorVersion(NEWEST_MODELLED)!];
+  return versions.length > 0 ? versions : [parseMinorVersion(defaultKubernetesMinor) ?? parseMinorVersion(NEWEST_MODELLED)!];
 }
 
 function checkSysctls(sysctls: Record<string, string>, path: Path, add: (path: Path, message: string) => void, versions: readonly MinorVersion[]): void {

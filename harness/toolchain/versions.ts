@@ -19,9 +19,12 @@ export function officialNodeImage(kubernetesVersion: string): string {
 
 /**
  * Kubernetes minors `run` can bring up on these hosts (cgroup v1: 1.35+ with failCgroupV1: false),
- * each from kind's node image where it can be pulled or built here. `plan` refuses any other.
+ * newest first. `plan` refuses any other. (Same shape as the toolchain's release list, which
+ * replaces this when it lands: one node image recipe per minor.)
  */
-export const runnableKubernetesVersions: readonly string[] = ['1.34', '1.35', '1.36', '1.37'];
+export function runnableKubernetesVersions(): string[] {
+  return ['1.37', '1.36', '1.35', '1.34'];
+}
 
-/** The minor a scenario runs when it names none: the pinned node image's. */
-export const defaultKubernetesVersion: string = pinned.kubernetes.split('.').slice(0, 2).join('.');
+/** The minor a scenario runs on when it names none: the pinned node image's. */
+export const defaultKubernetesMinor: string = pinned.kubernetes.split('.').slice(0, 2).join('.');

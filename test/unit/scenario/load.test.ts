@@ -159,7 +159,7 @@ describe('spec.kubernetesVersion: one version or a list (issue 10, issue 12)', (
   });
 
   it.each([
-    ['"1.30"', 'spec.kubernetesVersion', 'Kubernetes 1.30 cannot be run here: run brings up 1.34, 1.35, 1.36, 1.37 (validate judges 1.22 to 1.38 without a cluster)'],
+    ['"1.30"', 'spec.kubernetesVersion', 'Kubernetes 1.30 cannot be run here: run brings up 1.37, 1.36, 1.35, 1.34 (validate judges 1.22 to 1.38 without a cluster)'],
     ['["1.37", "1.37"]', 'spec.kubernetesVersion[1]', 'Kubernetes 1.37 is listed twice'],
     ['["1.36", "1.39"]', 'spec.kubernetesVersion[1]', 'must be between 1.22 and 1.38'],
   ])('refuses %s: what run would refuse, plan refuses', (value, field, message) => {
