@@ -1,18 +1,21 @@
-import { readFile } from 'node:fs/promises';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { UserError } from '../errors.js';
-import { collectManifestInputs, readAllStdin } from '../manifests/inputs.js';
-import { readWorkloads, type ManifestProblem, type NamespaceObject, type PodTemplate } from '../manifests/read-workloads.js';
+import { readTextFile } from '../input/files.js';
+import { DEFAULT_MANIFEST_LIMITS, readManifestInputs } from '../manifests/inputs.js';
+import type { ManifestProblem, NamespaceObject } from '../manifests/read-workloads.js';
 import { readCsvRecord } from '../policy/allowlist.js';
 import { formatValidationText } from '../policy/format-text.js';
 import { parseKubeletSettings, readKernelInventory } from '../policy/node-settings.js';
 import { kubeletEnforcedWarnings, parseSysctlConf } from '../policy/node-tuning.js';
 import { parsePodSecurityOption, podSecurityFromLabels, type PodSecurityPolicy } from '../policy/pod-security.js';
 import { UNKNOWN_KERNEL } from '../policy/safe-sysctls.js';
-import { buildValidationReport, validationExitCode, type ReportWarning } from '../policy/validation-report.js';
+import { buildValidationReport, validationExitCode, type ReportWarning, type WorkloadReport } from '../policy/validation-report.js';
 import {
   DEFAULT_KUBERNETES_VERSION, formatMinor, isKernelVersion, isModelled, NEWEST_MODELLED, OLDEST_MODELLED, parseMinorVersion,
 } from '../policy/versions.js';
+import { clip, forTerminal, jsonForTerminal, oneLine, withOneLineStrings } from '../text/terminal.js';
+
+const MiB = 1024 * 1024;
 
 interface ValidateOptions {
   allow?: string;
@@ -23,6 +26,8 @@ interface ValidateOptions {
   podSecurity?: string;
   sysctlConf: string[];
   format: 'text' | 'json';
+  maxInputSize: number;
+  maxDocuments: number;
 }
 
 export function registerValidate(program: Command): void {
@@ -38,7 +43,15 @@ export function registerValidate(program: Command): void {
     .option('--pod-security <LEVEL[:VERSION]>', 'Pod Security enforced on namespaces the manifests do not describe: privileged, baseline or restricted, version latest or v1.N')
     .option('--sysctl-conf <file>', 'a node tuning proposal (a sysctl.d file) to check against what the kubelet enforces; repeatable', collect, [])
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .addHelpText('after', '\nExit status: 0 every workload admitted, 1 at least one would be rejected, 2 input wrong.\nWarnings (e.g. node tuning the kubelet reverts) do not change it.')
+    .option('--max-input-size <MiB>', 'stop with an error past this many MiB of manifests', positiveInteger('--max-input-size'), DEFAULT_MANIFEST_LIMITS.maxBytes / MiB)
+    .option('--max-documents <n>', 'stop with an error past this many YAML documents', positiveInteger('--max-documents'), DEFAULT_MANIFEST_LIMITS.maxDocuments)
+    .addHelpText('after', `
+A sysctl-bench scenario file is checked as plan and run check it, and each of its workload
+variants is judged on its own pool's kubelet.
+
+Exit status: 0 every workload admitted, 1 at least one would be rejected, 2 input wrong
+(including an input that holds no workload, or one past a cap).
+Warnings (e.g. node tuning the kubelet reverts) do not change it.`)
     .action(async (paths: string[], options: ValidateOptions) => {
       process.exitCode = await runValidate(paths, options);
     });
@@ -54,12 +67,12 @@ async function runValidate(paths: string[], options: ValidateOptions): Promise<n
   }
   const version = parseMinorVersion(options.k8sVersion);
   if (!version || !isModelled(version)) {
-    throw new UserError(`--k8s-version ${options.k8sVersion} is not a modelled Kubernetes version`, {
+    throw new UserError(`--k8s-version ${oneLine(clip(options.k8sVersion))} is not a modelled Kubernetes version`, {
       fix: `use X.Y between ${OLDEST_MODELLED} and ${NEWEST_MODELLED}`,
     });
   }
   if (options.kernelVersion !== undefined && options.kernelVersion !== UNKNOWN_KERNEL && !isKernelVersion(options.kernelVersion)) {
-    throw new UserError(`--kernel-version ${options.kernelVersion} is not a kernel release the kubelet can read`, {
+    throw new UserError(`--kernel-version ${oneLine(clip(options.kernelVersion))} is not a kernel release the kubelet can read`, {
       fix: `use uname -r output, e.g. 6.8.0-45-generic, or "${UNKNOWN_KERNEL}" for a node whose kubelet cannot read it`,
     });
   }
@@ -76,15 +89,28 @@ async function runValidate(paths: string[], options: ValidateOptions): Promise<n
   const kernelSysctls = options.kernelSysctls ? await readInventory(options.kernelSysctls, problems, warnings) : undefined;
   for (const file of options.sysctlConf) await checkNodeTuning(file, problems, warnings);
 
-  const { inputs, problems: inputProblems } = await collectManifestInputs(paths, readAllStdin);
-  problems.push(...inputProblems);
-  const templates: PodTemplate[] = [];
-  const namespaceObjects: NamespaceObject[] = [];
-  for (const input of inputs) {
-    const read = readWorkloads(input.text, input.file);
-    for (const template of read.templates) templates.push(template);
-    for (const problem of read.problems) problems.push(problem);
-    for (const namespace of read.namespaces) namespaceObjects.push(namespace);
+  const read = await readManifestInputs(paths, {
+    limits: { maxBytes: options.maxInputSize * MiB, maxDocuments: options.maxDocuments },
+    kubernetesVersion: version,
+  });
+  for (const problem of read.problems) problems.push(problem);
+  // A read stopped at a cap judged only part of the input: no verdicts, only the error, so that
+  // "all admitted" is never said of what was not read.
+  const templates = read.capped ? [] : read.templates;
+  const namespaceObjects: NamespaceObject[] = read.capped ? [] : read.namespaces;
+  // The scenario schema and planner load only when a scenario was given: validate starts fast.
+  const scenarios = read.capped ? [] : read.scenarios;
+  const scenarioWorkloads: WorkloadReport[] = [];
+  if (scenarios.length > 0) {
+    const { validateScenarioText } = await import('../scenario/as-workloads.js');
+    for (const scenario of scenarios) {
+      const checked = validateScenarioText(scenario.text, scenario.file, kernelSysctls);
+      for (const problem of checked.problems) problems.push(problem);
+      for (const workload of checked.workloads) scenarioWorkloads.push(workload);
+    }
+  }
+  if (paths.length > 0 && templates.length === 0 && scenarioWorkloads.length === 0 && problems.length === 0) {
+    problems.push(noWorkloadProblem(paths, read.documents));
   }
   const namespaces = namespacePolicies(namespaceObjects, problems);
 
@@ -101,14 +127,37 @@ async function runValidate(paths: string[], options: ValidateOptions): Promise<n
     namespaces,
     warnings,
   });
+  for (const workload of scenarioWorkloads) report.workloads.push(workload);
   if (options.format === 'json') {
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`${jsonForTerminal(JSON.stringify(report, null, 2))}\n`);
   } else {
-    const text = formatValidationText(report);
-    process.stdout.write(text.stdout);
-    process.stderr.write(text.stderr);
+    // Names and messages carry text from the manifests: one line each, and no terminal controls.
+    const text = formatValidationText(withOneLineStrings(report));
+    process.stdout.write(forTerminal(text.stdout));
+    process.stderr.write(forTerminal(text.stderr));
   }
   return validationExitCode(report);
+}
+
+/**
+ * Nothing to judge is an input error, not a pass: an empty `helm template ... |` pipe (the
+ * command before it failed) or a stream of Services must not go green.
+ */
+function noWorkloadProblem(paths: readonly string[], documents: number): ManifestProblem {
+  const source = paths.map((path) => (path === '-' ? '<stdin>' : path)).join(' ');
+  const kinds = 'Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob or PodTemplate';
+  if (documents === 0) {
+    return {
+      source,
+      message: paths.includes('-') ? 'the input is empty: no workload to validate' : 'no YAML document in the input: no workload to validate',
+      fix: paths.includes('-') ? 'the command before the pipe printed nothing: check its errors (e.g. helm template ... | sysctl-bench validate -)' : 'pass the manifests that define the workloads',
+    };
+  }
+  return {
+    source,
+    message: `no workload in ${documents.toLocaleString('en')} document(s): validate judges the pod templates of a ${kinds}`,
+    fix: 'pass the manifests that define the workloads (helm template renders them all), or a sysctl-bench scenario',
+  };
 }
 
 /**
@@ -143,7 +192,7 @@ async function readAllowlist(options: ValidateOptions, problems: ManifestProblem
     return patterns;
   }
   if (options.kubeletConfig === undefined) return [];
-  const text = await readText(options.kubeletConfig, problems);
+  const text = await readText(options.kubeletConfig, 'the kubelet configuration', problems);
   if (text === undefined) return [];
   try {
     const source = parseKubeletSettings(text, options.kubeletConfig);
@@ -157,7 +206,7 @@ async function readAllowlist(options: ValidateOptions, problems: ManifestProblem
 }
 
 async function readInventory(file: string, problems: ManifestProblem[], warnings: ReportWarning[]): Promise<Set<string> | undefined> {
-  const text = await readText(file, problems);
+  const text = await readText(file, 'the kernel sysctl list', problems);
   if (text === undefined) return undefined;
   const inventory = readKernelInventory(text, file);
   for (const message of inventory.warnings) warnings.push({ source: file, message });
@@ -166,7 +215,7 @@ async function readInventory(file: string, problems: ManifestProblem[], warnings
 
 /** A sysctl.d proposal: what the kernel refuses, and what the kubelet overrides on every start. */
 async function checkNodeTuning(file: string, problems: ManifestProblem[], warnings: ReportWarning[]): Promise<void> {
-  const text = await readText(file, problems);
+  const text = await readText(file, 'the sysctl.d file', problems);
   if (text === undefined) return;
   const conf = parseSysctlConf(text, file);
   for (const warning of [...conf.warnings, ...kubeletEnforcedWarnings(conf.settings)]) {
@@ -174,12 +223,21 @@ async function checkNodeTuning(file: string, problems: ManifestProblem[], warnin
   }
 }
 
-async function readText(file: string, problems: ManifestProblem[]): Promise<string | undefined> {
+/** A node settings file: small, UTF-8, a regular file or a pipe the user named. */
+async function readText(file: string, what: string, problems: ManifestProblem[]): Promise<string | undefined> {
   try {
-    return await readFile(file, 'utf8');
+    return await readTextFile(file, { what, maxBytes: 16 * MiB, raise: 'the cap is fixed: a kubelet configuration, sysctl file or sysctl -a output is far smaller; check the path' });
   } catch (error) {
-    const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : String(error);
-    problems.push({ source: file, message: `cannot read: ${code === 'ENOENT' ? 'no such file or directory' : code}`, fix: 'check the path' });
+    if (!(error instanceof UserError)) throw error;
+    problems.push({ source: error.where ?? file, message: error.message, ...(error.fix ? { fix: error.fix } : {}) });
     return undefined;
   }
+}
+
+function positiveInteger(name: string) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (!Number.isSafeInteger(number) || number < 1) throw new InvalidArgumentError(`${name}: give a whole number >= 1`);
+    return number;
+  };
 }

@@ -6,13 +6,18 @@ import {
   POD_SPEC_FIELDS,
   POD_TEMPLATE_OBJECT_FIELDS,
   SYSCTL_FIELDS,
+  DOTLESS_GROUPS,
+  SERVED_KINDS,
   TEMPLATE_FIELDS,
+  WORKLOAD_API_VERSION,
   WORKLOAD_KINDS,
   WORKLOAD_SPEC_FIELDS,
   type WorkloadKind,
 } from './known-fields.js';
+import { DEFAULT_KUBERNETES_VERSION, parseMinorVersion, type MinorVersion } from '../policy/versions.js';
+import { clip } from '../text/terminal.js';
 import { closestName } from './suggest.js';
-import { documentsFromEvents, NEEDS_YAML, treeFromYaml, type MapNode, type Position, type TreeNode } from './tree.js';
+import { documentsFromEvents, NEEDS_YAML, TreeProblem, treeFromYaml, type MapNode, type Position, type TreeNode } from './tree.js';
 
 export interface SysctlEntry {
   readonly name: string;
@@ -57,22 +62,35 @@ export interface WorkloadReadResult {
   readonly templates: PodTemplate[];
   readonly problems: ManifestProblem[];
   readonly namespaces: NamespaceObject[];
+  /** YAML documents read (empty ones included), for the document cap. */
+  readonly documents: number;
+}
+
+export interface ReadWorkloadsOptions {
+  /** Lines of the file before `text`, when `text` is a chunk of a larger stream. */
+  readonly lineOffset?: number;
+  /** The Kubernetes version the objects are for: which apiVersions the API server still serves. */
+  readonly kubernetesVersion?: MinorVersion;
 }
 
 const WORKLOAD_KIND_SET: ReadonlySet<string> = new Set(WORKLOAD_KINDS);
+const DEFAULT_VERSION = parseMinorVersion(DEFAULT_KUBERNETES_VERSION)!;
 
 /**
  * Reads every workload in a multi-document YAML text, strictly along the path from the object to
  * its sysctls: an unknown or mistyped field there is a problem with its line and column, because
  * Kubernetes would refuse it (or an older kubectl would drop it without a word). Objects of other
- * kinds are passed over: a `helm template` stream is mostly Services and ConfigMaps.
+ * kinds are passed over: a `helm template` stream is mostly Services and ConfigMaps. A kind the
+ * object's apiVersion does not serve is a problem: kubectl refuses it ("no matches for kind").
  */
-export function readWorkloads(text: string, file: string): WorkloadReadResult {
-  const reader = new Reader(file);
+export function readWorkloads(text: string, file: string, options: ReadWorkloadsOptions = {}): WorkloadReadResult {
+  const lineOffset = options.lineOffset ?? 0;
+  const reader = new Reader(file, lineOffset, options.kubernetesVersion ?? DEFAULT_VERSION);
   const documents = documentsFromEvents(text);
   if (!documents) {
-    for (const tree of yamlTrees(text, file, reader.problems, 0, false)) if (tree) reader.readObject(tree, '');
-    return { templates: reader.templates, problems: reader.problems, namespaces: reader.namespaces };
+    const trees = yamlTrees(text, file, reader.problems, 0, lineOffset, false);
+    for (const tree of trees) if (tree) reader.readObject(tree, '');
+    return { templates: reader.templates, problems: reader.problems, namespaces: reader.namespaces, documents: trees.length };
   }
   for (const document of documents) {
     const templates = reader.templates.length;
@@ -84,31 +102,54 @@ export function readWorkloads(text: string, file: string): WorkloadReadResult {
       reader.templates.length = templates;
       reader.problems.length = problems;
     }
-    const [tree] = yamlTrees(text.slice(document.start, document.end), file, reader.problems, document.lineOffset, true);
+    const [tree] = yamlTrees(text.slice(document.start, document.end), file, reader.problems, document.lineOffset, lineOffset, true);
     if (tree) reader.readObject(tree, '');
   }
-  return { templates: reader.templates, problems: reader.problems, namespaces: reader.namespaces };
+  return { templates: reader.templates, problems: reader.problems, namespaces: reader.namespaces, documents: documents.length };
 }
 
 /**
- * The documents of `text` as trees read by the `yaml` library, with its syntax errors as problems
- * (a document with errors gives null). `lineOffset` shifts lines when `text` is a slice of the
- * file starting at a line start; `firstOnly` keeps the slice's own document, not the marker of the
- * next one that may end it.
+ * The documents of `text` as trees read by the `yaml` library (merge keys on, as kubectl's
+ * go-yaml reads them), with its syntax errors and the tree's own problems (alias bombs, nesting)
+ * as problems; a document with one gives null. `lineOffset` shifts lines when `text` is a slice of
+ * the chunk starting at a line start, `chunkOffset` when the chunk is part of a larger file;
+ * `firstOnly` keeps the slice's own document, not the marker of the next one that may end it.
  */
-function yamlTrees(text: string, file: string, problems: ManifestProblem[], lineOffset: number, firstOnly: boolean): (TreeNode | null)[] {
+function yamlTrees(
+  text: string, file: string, problems: ManifestProblem[], lineOffset: number, chunkOffset: number, firstOnly: boolean,
+): (TreeNode | null)[] {
   const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true });
+  let parsed: ReturnType<typeof parseAllDocuments>;
+  try {
+    parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, merge: true });
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    // The parser recursed past the stack: brackets nested thousands deep.
+    problems.push({ source: `${file}:${lineOffset + chunkOffset + 1}:1`, message: 'nested too deeply to read', fix: 'no Kubernetes object nests this deep: check the brackets' });
+    return [null];
+  }
   if (!Array.isArray(parsed)) return [];
   return (firstOnly ? parsed.slice(0, 1) : parsed).map((document) => {
     if (document.errors.length > 0) {
       for (const error of document.errors) {
         const pos = lineCounter.linePos(error.pos[0]);
-        problems.push({ source: `${file}:${pos.line + lineOffset}:${pos.col}`, message: `not valid YAML: ${error.message.split('\n')[0]}` });
+        problems.push({ source: `${file}:${pos.line + lineOffset + chunkOffset}:${pos.col}`, message: `not valid YAML: ${clip(error.message.split('\n')[0] ?? '')}` });
       }
       return null;
     }
-    return treeFromYaml(document, lineCounter, lineOffset);
+    try {
+      return treeFromYaml(document, lineCounter, lineOffset);
+    } catch (error) {
+      if (error instanceof TreeProblem) {
+        problems.push({ source: `${file}:${error.pos.line + chunkOffset}:${error.pos.col}`, message: error.message, ...(error.fix ? { fix: error.fix } : {}) });
+        return null;
+      }
+      if (error instanceof RangeError) {
+        problems.push({ source: `${file}:${lineOffset + chunkOffset + 1}:1`, message: 'nested too deeply to read', fix: 'no Kubernetes object nests this deep: check the brackets and anchors' });
+        return null;
+      }
+      throw error;
+    }
   });
 }
 
@@ -119,7 +160,7 @@ class Reader {
   /** Problems before the current object, so that a faulty object is not reported as a workload. */
   private problemMark = 0;
 
-  constructor(private readonly file: string) {}
+  constructor(private readonly file: string, private readonly lineOffset: number, private readonly version: MinorVersion) {}
 
   readObject(node: TreeNode, itemPath: string): void {
     if (node.type !== 'map') {
@@ -128,10 +169,13 @@ class Reader {
     }
     const kindNode = entryValue(node, 'kind');
     const kind = kindNode?.type === 'scalar' ? kindNode.value : undefined;
-    if (typeof kind !== 'string') {
+    if (typeof kind !== 'string' || kind === '') {
       this.problem(node.pos, `object has no kind${itemPath ? ` at ${itemPath}` : ''}`, 'every document needs apiVersion and kind');
       return;
     }
+    const served = this.servedKind(node, kind, itemPath);
+    // A custom resource is not ours to judge, whatever its kind is called.
+    if (served !== 'built-in') return;
     if (kind === 'List' || (kind.endsWith('List') && entryValue(node, 'items') !== undefined)) {
       const items = this.fields(node, LIST_FIELDS, itemPath || kind).get('items');
       if (items?.type === 'seq') items.items.forEach((item, index) => this.readObject(item, `items[${index}]`));
@@ -146,11 +190,56 @@ class Reader {
     this.readWorkload(node, kind as WorkloadKind);
   }
 
+  /**
+   * kubectl's first check: the apiVersion names a served group version, and it serves the kind.
+   * Custom resources (a group with a dot) are not ours to judge and pass.
+   */
+  private servedKind(node: MapNode, kind: string, itemPath: string): 'built-in' | 'custom' | 'refused' {
+    const where = itemPath ? ` at ${itemPath}` : '';
+    const apiVersionNode = entryValue(node, 'apiVersion');
+    const apiVersion = apiVersionNode?.type === 'scalar' && typeof apiVersionNode.value === 'string' ? apiVersionNode.value : undefined;
+    const servedAt = WORKLOAD_KIND_SET.has(kind) ? WORKLOAD_API_VERSION[kind as WorkloadKind] : undefined;
+    if (apiVersion === undefined || apiVersion === '') {
+      this.problem(node.pos, `${clip(kind)} object has no apiVersion${where}`, servedAt ? `add apiVersion: ${servedAt}` : 'add the apiVersion of its API group, e.g. apiVersion: v1');
+      return 'refused';
+    }
+    const slash = apiVersion.indexOf('/');
+    const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+    if (group.includes('.')) return 'custom';
+    const noMatch = `no matches for kind ${JSON.stringify(clip(kind))} in version ${JSON.stringify(clip(apiVersion))}${where} (kubectl refuses it)`;
+    const served = SERVED_KINDS.get(apiVersion);
+    const bare = kind.endsWith('List') && kind !== 'List' ? kind.slice(0, -4) : kind;
+    if (!served) {
+      const groups = [...DOTLESS_GROUPS].filter((name) => name !== '');
+      const groupGuess = DOTLESS_GROUPS.has(group) ? undefined : closestName(group, groups);
+      const fix = group === 'sysctl-bench'
+        ? 'a sysctl-bench scenario is not a Kubernetes object: give validate its file on its own, not inside a manifest stream'
+        : servedAt ? `use apiVersion: ${servedAt}` : groupGuess ? `did you mean apiVersion: ${groupGuess}${apiVersion.slice(slash)}?` : 'use a served apiVersion: v1, apps/v1, batch/v1 or a CustomResourceDefinition\'s group';
+      this.problem(node.pos, noMatch, fix);
+      return 'refused';
+    }
+    if (!served.kinds.has(bare)) {
+      const guess = closestName(kind, new Set([...served.kinds, ...WORKLOAD_KINDS]));
+      const guessAt = guess && WORKLOAD_KIND_SET.has(guess) ? WORKLOAD_API_VERSION[guess as WorkloadKind] : apiVersion;
+      const fix = servedAt
+        ? `${kind} is served as apiVersion: ${servedAt}`
+        : guess ? `did you mean kind: ${guess}${guessAt !== apiVersion ? ` (apiVersion: ${guessAt})` : ''}?` : `use a kind ${apiVersion} serves: ${[...served.kinds].join(', ')}`;
+      this.problem(node.pos, noMatch, fix);
+      return 'refused';
+    }
+    if (served.removedIn !== undefined && (this.version.major > 1 || this.version.minor >= served.removedIn)) {
+      this.problem(node.pos, `${noMatch}: Kubernetes 1.${served.removedIn} and later no longer serve ${apiVersion}`, servedAt ? `use apiVersion: ${servedAt}` : `use the apiVersion that serves ${kind} now`);
+      return 'refused';
+    }
+    return 'built-in';
+  }
+
   private readWorkload(node: MapNode, kind: WorkloadKind): void {
     const fields = this.fields(node, kind === 'PodTemplate' ? POD_TEMPLATE_OBJECT_FIELDS : OBJECT_FIELDS, kind);
     const metadata = fields.get('metadata');
-    const name = stringAt(metadata, 'name') ?? stringAt(metadata, 'generateName') ?? '';
-    const namespace = stringAt(metadata, 'namespace') ?? null;
+    const name = kept(stringAt(metadata, 'name') ?? stringAt(metadata, 'generateName') ?? '');
+    const namespaceText = stringAt(metadata, 'namespace');
+    const namespace = namespaceText === undefined ? null : kept(namespaceText);
 
     let podSpec: { node: TreeNode; path: string } | undefined;
     if (kind === 'Pod') {
@@ -169,7 +258,7 @@ class Reader {
     if (!podSpec) return;
     const pod = this.readPodSpec(podSpec.node, podSpec.path);
     if (!pod || this.problems.length > this.problemMark) return;
-    this.templates.push({ source: `${this.file}:${node.pos.line}`, kind, namespace, name, podSpecPath: podSpec.path, ...pod });
+    this.templates.push({ source: `${this.file}:${node.pos.line + this.lineOffset}`, kind, namespace, name, podSpecPath: podSpec.path, ...pod });
   }
 
   /** A Namespace's name and string labels; nothing else of it matters to the sysctl rules. */
@@ -184,7 +273,7 @@ class Reader {
         if (entry.key !== undefined && entry.value.type === 'scalar' && typeof entry.value.value === 'string') labels.set(entry.key, entry.value.value);
       }
     }
-    this.namespaces.push({ source: `${this.file}:${node.pos.line}`, name, labels });
+    this.namespaces.push({ source: `${this.file}:${node.pos.line + this.lineOffset}`, name, labels });
   }
 
   /** A PodTemplateSpec at `path`: returns its pod spec. */
@@ -246,7 +335,7 @@ class Reader {
     }
     const value = this.scalarString(valueNode, path, 'value', node);
     if (name === undefined || value === undefined) return undefined;
-    return { name, value, source: at(this.file, node.pos) };
+    return { name: kept(name), value: kept(value), source: this.at(node.pos) };
   }
 
   /** A string scalar field; numbers and booleans are refused as the API's string type refuses them. */
@@ -256,7 +345,7 @@ class Reader {
       return undefined;
     }
     if (value.type === 'scalar' && typeof value.value === 'string') return value.value;
-    const shown = value.type === 'scalar' ? String(value.value) : 'a non-scalar';
+    const shown = value.type === 'scalar' ? clip(String(value.value)) : 'a non-scalar';
     this.problem(value.pos, `${path}.${key} must be a string, got ${shown}`, `quote it: ${key}: "${shown}"`);
     return undefined;
   }
@@ -301,10 +390,11 @@ class Reader {
       }
       if (!allowed.has(entry.key)) {
         const guess = closestName(entry.key, allowed);
+        const key = clip(entry.key);
         this.problem(
           entry.keyPos,
-          `unknown field "${entry.key}" in ${path || 'the object'}${guess ? `; did you mean "${guess}"?` : ''}`,
-          guess ? `rename "${entry.key}" to "${guess}"` : `remove "${entry.key}"; known fields here: ${[...allowed].join(', ')}`,
+          `unknown field "${key}" in ${path || 'the object'}${guess ? `; did you mean "${guess}"?` : ''}`,
+          guess ? `rename "${key}" to "${guess}"` : `remove "${key}"; known fields here: ${[...allowed].join(', ')}`,
         );
         continue;
       }
@@ -314,9 +404,30 @@ class Reader {
   }
 
   private problem(pos: Position, message: string, fix?: string): void {
-    this.problems.push({ source: at(this.file, pos), message, ...(fix ? { fix } : {}) });
+    this.problems.push({ source: this.at(pos), message, ...(fix ? { fix } : {}) });
+  }
+
+  private at(pos: Position): string {
+    return `${this.file}:${pos.line + this.lineOffset}:${pos.col}`;
   }
 }
+
+/**
+ * A string kept past the chunk it was read from, as its own copy. The parser's strings are slices
+ * of the chunk's text, and one kept slice keeps the whole megabyte alive: 200,000 templates would
+ * hold the whole stream. Names and values repeat (sysctl names, namespaces): those share one copy.
+ */
+function kept(text: string): string {
+  const known = keptStrings.get(text);
+  if (known !== undefined) return known;
+  // Concatenation then slice makes V8 copy the characters (a string under 13 characters is a copy already).
+  const copy = text.length < 13 ? text : ` ${text}`.slice(1);
+  if (keptStrings.size >= 4096) keptStrings.clear();
+  keptStrings.set(copy, copy);
+  return copy;
+}
+
+const keptStrings = new Map<string, string>();
 
 function entryValue(map: MapNode, key: string): TreeNode | undefined {
   return map.entries.find((entry) => entry.key === key)?.value;
@@ -330,8 +441,4 @@ function stringAt(node: TreeNode | undefined, key: string): string | undefined {
 
 function isNull(node: TreeNode): boolean {
   return node.type === 'scalar' && node.value === null;
-}
-
-function at(file: string, pos: Position): string {
-  return `${file}:${pos.line}:${pos.col}`;
 }

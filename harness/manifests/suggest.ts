@@ -7,14 +7,17 @@ export function closestName(typed: string, known: Iterable<string>): string | un
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   const lowered = typed.toLowerCase();
+  const tolerance = Math.max(2, Math.floor(typed.length / 3));
   for (const candidate of known) {
+    // The distance is at least the difference in length: skip the quadratic work when that is
+    // already too far (a hostile key can be megabytes long).
+    if (Math.abs(candidate.length - typed.length) > tolerance) continue;
     const distance = editDistance(lowered, candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
     }
   }
-  const tolerance = Math.max(2, Math.floor(typed.length / 3));
   return bestDistance <= tolerance ? best : undefined;
 }
 

@@ -1,5 +1,5 @@
 import { CORE_SCHEMA, EVENT_ID, getScalarValue, NOT_RESOLVED, parseEvents, SCALAR_STYLE, type Event, type ScalarTagDefinition } from 'js-yaml';
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
 
 /**
  * The plain YAML tree the workload reader walks: mappings, sequences and scalars, each with the
@@ -39,39 +39,104 @@ export interface SeqNode {
   readonly pos: Position;
 }
 
-/** A document's content as a tree; aliases resolved. `lineOffset` shifts lines for a chunk of a stream. */
+/**
+ * Something in a document that stops it being read as a tree: an alias bomb, a merge key on
+ * something other than a mapping, nesting past any manifest's. Carries the place for the message.
+ */
+export class TreeProblem extends Error {
+  constructor(message: string, readonly pos: Position, readonly fix?: string) {
+    super(message);
+    this.name = 'TreeProblem';
+  }
+}
+
+/** Deeper than any Kubernetes object nests; also where an alias that contains itself stops. */
+export const MAX_DEPTH = 200;
+
+/**
+ * go-yaml's rule against alias bombs (kubectl reads YAML with it): once more than 100 nodes came
+ * from aliases and more than 1,000 were decoded, aliases may make up at most 99 % of the nodes up
+ * to 400,000 decoded, falling to 10 % at 4,000,000. A bomb trips it after about a thousand nodes.
+ */
+function allowedAliasRatio(decoded: number): number {
+  if (decoded <= 400_000) return 0.99;
+  if (decoded >= 4_000_000) return 0.1;
+  return 0.99 - 0.89 * ((decoded - 400_000) / 3_600_000);
+}
+
+/**
+ * A document's content as a tree; aliases resolved under go-yaml's alias budget, merge keys
+ * (`<<`, the document parsed with `merge: true`) applied as go-yaml applies them. `lineOffset`
+ * shifts lines for a chunk of a stream. Throws TreeProblem.
+ */
 export function treeFromYaml(document: Document, lineCounter: LineCounter, lineOffset = 0): TreeNode | null {
   const position = (node: Node | null | undefined, fallback: Position): Position => {
     if (!node?.range) return fallback;
     const pos = lineCounter.linePos(node.range[0]);
     return { line: pos.line + lineOffset, col: pos.col };
   };
-  const convert = (raw: Node | null | undefined, fallback: Position, depth: number): TreeNode => {
+  let decoded = 0;
+  let fromAliases = 0;
+  const convert = (raw: Node | null | undefined, fallback: Position, depth: number, inAlias: boolean): TreeNode => {
     let node = raw ?? null;
-    if (node && isAlias(node)) node = (node.resolve(document) as Node | undefined) ?? null;
-    // An alias cycle or absurd nesting is not a manifest; stop rather than recurse forever.
-    if (depth > 200) return { type: 'scalar', value: null, pos: fallback };
-    const pos = position(node, fallback);
-    if (node && isMap(node)) {
-      return {
-        type: 'map', pos,
-        entries: (node.items as Pair<Node, Node | null>[]).map((pair) => {
-          const keyPos = position(pair.key, pos);
-          const key = isScalar(pair.key) && typeof pair.key.value === 'string' ? pair.key.value : undefined;
-          return { key, keyPos, value: convert(pair.value, keyPos, depth + 1) };
-        }),
-      };
+    if (node && isAlias(node)) {
+      const target = (node.resolve(document) as Node | undefined) ?? null;
+      if (!target) throw new TreeProblem(`unknown alias *${node.source}`, position(node, fallback), `define the anchor &${node.source} before using it`);
+      node = target;
+      inAlias = true;
     }
-    if (node && isSeq(node)) return { type: 'seq', pos, items: node.items.map((item) => convert(item as Node, pos, depth + 1)) };
+    decoded += 1;
+    if (inAlias) fromAliases += 1;
+    if (fromAliases > 100 && decoded > 1000 && fromAliases / decoded > allowedAliasRatio(decoded)) {
+      throw new TreeProblem('document contains excessive aliasing (an alias bomb?)', position(raw, fallback), 'write the repeated parts out, or use fewer nested aliases; kubectl refuses this too');
+    }
+    const pos = position(node, fallback);
+    if (depth > MAX_DEPTH) {
+      throw new TreeProblem(`nested more than ${MAX_DEPTH} levels deep (or an alias that contains itself)`, pos, 'no Kubernetes object nests this deep: check the indentation and the anchors');
+    }
+    if (node && isMap(node)) return convertMap(node, pos, depth, inAlias);
+    if (node && isSeq(node)) return { type: 'seq', pos, items: node.items.map((item) => convert(item as Node, pos, depth + 1, inAlias)) };
     if (node && isScalar(node)) {
       const value = node.value;
       return { type: 'scalar', pos, value: typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : value === null || value === undefined ? null : String(value) };
     }
     return { type: 'scalar', value: null, pos };
   };
+  const convertMap = (node: YAMLMap<unknown, unknown>, pos: Position, depth: number, inAlias: boolean): MapNode => {
+    const entries: MapEntry[] = [];
+    const index = new Map<string, number>();
+    const set = (entry: MapEntry): void => {
+      const at = entry.key === undefined ? undefined : index.get(entry.key);
+      if (at === undefined) {
+        if (entry.key !== undefined) index.set(entry.key, entries.length);
+        entries.push(entry);
+      } else {
+        entries[at] = entry;
+      }
+    };
+    for (const pair of node.items as Pair<Node, Node | null>[]) {
+      const keyPos = position(pair.key, pos);
+      if (isScalar(pair.key) && typeof pair.key.value === 'symbol') {
+        // go-yaml merges in order, each merged key overwriting what is there; from a list of
+        // mappings, earlier ones win (it applies them last to first).
+        const value = convert(pair.value, keyPos, depth + 1, inAlias);
+        const sources = value.type === 'seq' ? [...value.items].reverse() : [value];
+        for (const source of sources) {
+          if (source.type !== 'map') {
+            throw new TreeProblem('map merge requires map or sequence of maps as the value', source.pos, 'give << an alias of a mapping (<<: *defaults) or a list of them');
+          }
+          for (const entry of source.entries) set(entry);
+        }
+        continue;
+      }
+      const key = isScalar(pair.key) && typeof pair.key.value === 'string' ? pair.key.value : undefined;
+      set({ key, keyPos, value: convert(pair.value, keyPos, depth + 1, inAlias) });
+    }
+    return { type: 'map', pos, entries };
+  };
   const contents = document.contents as Node | null;
   if (contents === null || (isScalar(contents) && contents.value === null)) return null;
-  return convert(contents, { line: 1 + lineOffset, col: 1 }, 0);
+  return convert(contents, { line: 1 + lineOffset, col: 1 }, 0, false);
 }
 
 /** A document the event reader leaves to the `yaml` library: tags, aliases, keys other than strings, duplicate keys. */
@@ -118,6 +183,8 @@ interface Frame {
   readonly node: { type: 'map'; entries: MapEntry[]; pos: Position } | { type: 'seq'; items: TreeNode[]; pos: Position };
   /** Mappings: the key read, waiting for its value. */
   key?: string | undefined;
+  /** Mappings: the keys seen, for the duplicate check (a Set: a hostile mapping may hold a million keys). */
+  keys?: Set<string>;
   keyPos?: Position;
 }
 
@@ -174,9 +241,11 @@ export function documentsFromEvents(text: string): EventDocument[] | null {
     } else if (frame.node.type === 'seq') {
       frame.node.items.push(node);
     } else if (!frame.keyPos) {
-      // Keys other than strings are rare enough in manifests to leave to `yaml`, with its duplicate check.
-      if (node.type !== 'scalar' || typeof node.value !== 'string') needsYaml = true;
-      else if (frame.node.entries.some((entry) => entry.key === node.value)) needsYaml = true;
+      // Keys other than strings are rare enough in manifests to leave to `yaml`, with its duplicate
+      // check; so are merge keys (`<<`), which it applies.
+      if (node.type !== 'scalar' || typeof node.value !== 'string' || node.value === '<<') needsYaml = true;
+      else if (frame.keys?.has(node.value)) needsYaml = true;
+      else (frame.keys ??= new Set()).add(node.value);
       frame.key = node.type === 'scalar' && typeof node.value === 'string' ? node.value : undefined;
       frame.keyPos = node.pos;
     } else {
@@ -215,6 +284,8 @@ export function documentsFromEvents(text: string): EventDocument[] | null {
     }
     if (first < 0) first = minOffset(minOffset(event.start, event.anchorStart), event.tagStart);
     const pos = position(event.start);
+    // Past any manifest's depth: `yaml` reads it again and reports it.
+    if (stack.length >= MAX_DEPTH) needsYaml = true;
     stack.push(event.type === MAPPING
       ? { node: { type: 'map', entries: [], pos } }
       : { node: { type: 'seq', items: [], pos } });

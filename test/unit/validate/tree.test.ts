@@ -75,15 +75,15 @@ describe('documentsFromEvents (js-yaml events)', () => {
 
 describe('readWorkloads on event trees', () => {
   it('reports a problem at the yaml library\'s position, even for an empty or block scalar', () => {
-    const pod = (value: string) => `kind: Service\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext:\n    sysctls:\n    - name: kernel.sem\n      value:${value}\n`;
+    const pod = (value: string) => `{apiVersion: v1, kind: Service}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext:\n    sysctls:\n    - name: kernel.sem\n      value:${value}\n`;
     expect(readWorkloads(pod(''), 'p.yaml').problems).toEqual([expect.objectContaining({ source: 'p.yaml:10:13', message: 'spec.securityContext.sysctls[0].value must be a string, got null' })]);
-    const blockSpec = 'kind: Service\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: |\n  text\n';
+    const blockSpec = '{apiVersion: v1, kind: Service}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: |\n  text\n';
     expect(readWorkloads(blockSpec, 'p.yaml').problems).toEqual([expect.objectContaining({ source: 'p.yaml:6:7', message: 'spec must be a mapping (a PodSpec)' })]);
     expect(readWorkloads(pod(' "1 2 3 4"'), 'p.yaml')).toMatchObject({ problems: [], templates: [{ source: 'p.yaml:3' }] });
   });
 
   it('reads a document with aliases or duplicate keys with the yaml library, keeping stream lines', () => {
-    const text = 'kind: Service\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: &sc\n    sysctls:\n    - name: kernel.sem\n      value: "1 2 3 4"\n  hostIPC: false\n  hostIPC: false\n';
+    const text = '{apiVersion: v1, kind: Service}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: &sc\n    sysctls:\n    - name: kernel.sem\n      value: "1 2 3 4"\n  hostIPC: false\n  hostIPC: false\n';
     expect(readWorkloads(text, 'd.yaml').problems).toEqual([expect.objectContaining({ source: expect.stringMatching(/^d\.yaml:12:\d+$/) })]);
     const aliased = 'x: &v "1 2 3 4"\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext:\n    sysctls:\n    - name: kernel.sem\n      value: &w "1 2 3 4"\n    - name: kernel.msgmax\n      value: *w\n';
     expect(readWorkloads(aliased, 'a.yaml').templates[0]?.sysctls.map((s) => s.source)).toEqual(['a.yaml:9:7', 'a.yaml:11:7']);

@@ -1,0 +1,67 @@
+import { LineCounter, parseDocument } from 'yaml';
+import type { ManifestProblem, PodTemplate } from '../manifests/read-workloads.js';
+import { buildPlan } from '../plan/plan.js';
+import { workloadReport, type WorkloadReport } from '../policy/validation-report.js';
+import { workloadObject } from '../workloads/manifest.js';
+import { namespace } from '../workloads/spec.js';
+import { checkScenario } from './load.js';
+import { locate } from './locate.js';
+
+/**
+ * A scenario given to `validate`: checked as `plan` and `run` check it, and, when it holds,
+ * each workload variant rendered as the object `run` would apply and judged on its own pool's
+ * kubelet (that pool's allowlist, the scenario's Kubernetes version).
+ */
+export interface ScenarioValidation {
+  readonly problems: ManifestProblem[];
+  readonly workloads: WorkloadReport[];
+}
+
+export function validateScenarioText(text: string, file: string, kernelSysctls?: ReadonlySet<string>): ScenarioValidation {
+  const check = checkScenario(text, file);
+  if (!check.ok) {
+    return {
+      problems: check.problems.map((problem) => ({
+        source: problem.where,
+        message: problem.field ? `${problem.field}: ${problem.message}` : problem.message,
+        ...(problem.fix ? { fix: problem.fix } : {}),
+      })),
+      workloads: [],
+    };
+  }
+  const scenario = check.scenario;
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, merge: true });
+  const where = (path: (string | number)[]): string => {
+    const pos = locate(document, lineCounter, path);
+    return `${file}:${pos.line}:${pos.col}`;
+  };
+  const plan = buildPlan(scenario, { 'net-server': 'sysctl-bench/net-server', 'ipc-bench': 'sysctl-bench/ipc-bench' }, scenario.metadata.name, kernelSysctls);
+  const pools = new Map(plan.clusters.flatMap((cluster) => cluster.pools.map((pool) => [pool.name, pool] as const)));
+  const workloads: WorkloadReport[] = [];
+  for (const deployment of plan.deployments) {
+    const workloadIndex = scenario.spec.workloads.findIndex((workload) => workload.name === deployment.workload);
+    const variantIndex = scenario.spec.workloads[workloadIndex]?.variants.findIndex((variant) => variant.name === deployment.variant) ?? -1;
+    const variantPath = ['spec', 'workloads', workloadIndex, 'variants', variantIndex];
+    const pod = workloadObject(deployment).body.spec?.template.spec;
+    const template: PodTemplate = {
+      source: where(variantPath).replace(/:\d+$/, ''),
+      kind: deployment.kind,
+      namespace,
+      name: `${deployment.name} (pool ${deployment.pool}, scenario expects ${deployment.expected})`,
+      podSpecPath: 'spec.template.spec',
+      hostNetwork: pod?.hostNetwork ?? false,
+      hostIPC: pod?.hostIPC ?? false,
+      sysctls: (pod?.securityContext?.sysctls ?? []).map((sysctl) => ({
+        name: sysctl.name, value: sysctl.value, source: where([...variantPath, 'sysctls', sysctl.name]),
+      })),
+    };
+    const pool = pools.get(deployment.pool);
+    workloads.push(workloadReport(template, {
+      allowedUnsafeSysctls: pool?.allowedUnsafeSysctls ?? [],
+      kubernetesVersion: plan.kubernetesVersion,
+      ...(kernelSysctls ? { kernelSysctls } : {}),
+    }));
+  }
+  return { problems: [], workloads };
+}
