@@ -59,7 +59,7 @@ export function buildPlan(scenario: Scenario, images: ImageRefs, runKey: string,
       if (!pool) continue;
       for (const variant of workload.variants) {
         const sysctls = Object.fromEntries(Object.entries(variant.sysctls ?? {}).map(([name, value]) => [name, String(value)]));
-        const name = objectName(workload.name, variant.name, ...(targetPools.length > 1 ? [pool.name] : []));
+        const name = deploymentName(workload.name, variant.name, pool.name, targetPools.length > 1);
         const prediction = predictAdmission(
           Object.entries(sysctls).map(([name, value]) => ({ name, value })),
           { allowedUnsafeSysctls: pool.allowedUnsafeSysctls, kubernetesVersion, ...(kernelSysctls ? { kernelSysctls } : {}) },
@@ -99,7 +99,20 @@ export function outcomeOf(prediction: AdmissionPrediction): PlannedDeployment['e
   return outcomeOfPrediction(prediction);
 }
 
-/** kind cluster names: sb-<scenario>[-<pool>]; short, since kind derives node container names from them. */
+/**
+ * kind cluster names: sb-<scenario>[-<pool>]; short, since kind derives node container names from
+ * them. A longer name is cut and ends in a hash of the whole, so that two pools whose names share
+ * a long beginning stay two clusters.
+ */
 export function clusterName(runKey: string, pool?: string): string {
-  return objectName('sb', runKey, ...(pool ? [pool] : [])).slice(0, 40).replace(/-$/, '');
+  const full = objectName('sb', runKey, ...(pool ? [pool] : []));
+  if (full.length <= 40) return full;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < full.length; i++) hash = Math.imul(hash ^ full.charCodeAt(i), 0x01000193) >>> 0;
+  return `${full.slice(0, 32).replace(/-+$/, '')}-${hash.toString(36).padStart(7, '0').slice(0, 7)}`;
+}
+
+/** The object name of a workload variant: the pool is part of it when the workload runs on several. */
+export function deploymentName(workload: string, variant: string, pool: string, onSeveralPools: boolean): string {
+  return objectName(workload, variant, ...(onSeveralPools ? [pool] : []));
 }

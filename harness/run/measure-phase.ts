@@ -1,10 +1,12 @@
 import type { Kube } from '../kube/client.js';
 import { LoadDriver } from '../load/driver.js';
 import type { LoadSpec } from '../load/args.js';
-import { specFromEntry } from '../load/modes/index.js';
 import { ipcMetrics } from '../load/ipc.js';
 import { runIpcInPod } from '../measure/ipc.js';
 import type { PlannedDeployment } from '../plan/plan.js';
+// The scenario schema reads durations and checks loads with the same functions, so the run accepts what plan accepted.
+import { loadSpecFor } from '../scenario/limits.js';
+export { durationMs } from '../scenario/duration.js';
 import type { Scenario } from '../scenario/schema.js';
 import { namespace } from '../workloads/spec.js';
 import { runningPods } from '../workloads/observe.js';
@@ -74,21 +76,9 @@ function stringValues(map: Record<string, string | number>): Record<string, stri
   return Object.fromEntries(Object.entries(map).map(([name, value]) => [name, String(value)]));
 }
 
+/** The load the driver runs for an entry: the very function the scenario schema checks (harness/scenario/limits.ts). */
 export function loadSpec(entry: LoadEntry, target: string, scale: number): LoadSpec {
-  const limits = {
-    connectTimeoutMs: durationMs(entry.timeout ?? '10s'),
-    timeoutMs: durationMs(entry.timeout ?? '10s') + 5_000,
-  };
-  // The mode's own fields become what loadgen runs (harness/load/modes/<mode>.ts).
-  return { ...specFromEntry(entry, target, scale), ...limits };
-}
-
-export function durationMs(text: string | number): number {
-  if (typeof text === 'number') return text * 1000;
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(text.trim());
-  if (!match) throw new Error(`not a duration: ${text} (use 500ms, 20s or 2m)`);
-  const value = Number(match[1]);
-  return match[2] === 'ms' ? value : match[2] === 's' ? value * 1000 : value * 60_000;
+  return loadSpecFor(entry, target, scale);
 }
 
 /**

@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../errors.js';
+import { readTextFileSync } from '../input/files.js';
 import { closestName } from '../manifests/suggest.js';
+import { clip } from '../text/terminal.js';
 import { locate } from './locate.js';
 import { ScenarioSchema, type Scenario } from './schema.js';
 
@@ -21,14 +22,16 @@ export interface ScenarioProblem {
  * reported at once, each with file:line:column, the field and a fix. Throws UserError.
  */
 export function loadScenario(path: string): Scenario {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new UserError('cannot read the scenario file', { where: path, fix: 'check the path (scenarios live in scenarios/*.yaml)' });
-  }
+  const text = readTextFileSync(path, {
+    what: 'the scenario file',
+    maxBytes: MAX_SCENARIO_BYTES,
+    raise: `a scenario is a few kilobytes; ${MAX_SCENARIO_BYTES / 1024} KiB is the cap: check that this is the scenario file (scenarios/*.yaml)`,
+  });
   return parseScenario(text, path);
 }
+
+/** A scenario is a page of YAML; this is generous and keeps a wrong path from being read for long. */
+export const MAX_SCENARIO_BYTES = 1024 * 1024;
 
 export function parseScenario(text: string, file: string): Scenario {
   const result = checkScenario(text, file);
@@ -46,22 +49,88 @@ export type ScenarioCheck = { ok: true; scenario: Scenario } | { ok: false; prob
 /** Validation without throwing: every problem, in file order. */
 export function checkScenario(text: string, file: string): ScenarioCheck {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: true });
+  const problemAt = (offset: number, message: string, fix?: string): ScenarioCheck => {
+    const pos = lineCounter.linePos(offset);
+    return { ok: false, problems: [{ where: `${file}:${pos.line}:${pos.col}`, field: '', message, ...(fix ? { fix } : {}) }] };
+  };
+  let document: Document;
+  try {
+    // Merge keys (<<) as kubectl reads them; aliases under the yaml library's budget (toJS below).
+    document = parseDocument(text, { lineCounter, uniqueKeys: true, merge: true });
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return problemAt(0, 'nested too deeply to read', 'a scenario nests a few levels: check the brackets');
+  }
   if (document.errors.length > 0) {
     return {
       ok: false,
       problems: document.errors.map((error) => {
         const pos = lineCounter.linePos(error.pos[0]);
-        return { where: `${file}:${pos.line}:${pos.col}`, field: '', message: `not valid YAML: ${error.message.split('\n')[0]}` };
+        return { where: `${file}:${pos.line}:${pos.col}`, field: '', message: `not valid YAML: ${clip(error.message.split('\n')[0] ?? '')}` };
       }),
     };
   }
-  const data: unknown = document.toJS();
+  let data: unknown;
+  try {
+    data = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (error instanceof ReferenceError) {
+      return problemAt(firstAliasOffset(document), `more than ${MAX_ALIAS_COUNT} alias expansions (a YAML alias bomb?)`, 'write the repeated parts out, or use fewer aliases');
+    }
+    if (error instanceof RangeError) return problemAt(0, 'nested too deeply to read (or an alias that contains itself)', 'check the brackets and anchors');
+    // The yaml library refuses what it cannot make data of (a merge key on a scalar...) by throwing.
+    if (error instanceof Error) return problemAt(firstMergeOffset(document), `not valid YAML: ${clip(error.message.split('\n')[0] ?? '')}`, 'give << an alias of a mapping (<<: *defaults) or a list of them');
+    throw error;
+  }
+  const proto = protoKeyPath(data);
+  if (proto) {
+    const pos = locate(document, lineCounter, proto, 'key');
+    return { ok: false, problems: [{ where: `${file}:${pos.line}:${pos.col}`, field: fieldName(proto), message: 'a key named __proto__ is not allowed', fix: 'remove or rename it' }] };
+  }
   const parsed = ScenarioSchema.safeParse(data, { reportInput: true });
   if (parsed.success) return { ok: true, scenario: parsed.data };
   const problems = parsed.error.issues.flatMap((issue) => describeIssue(issue, data, document, lineCounter, file));
   problems.sort((a, b) => lineOf(a) - lineOf(b));
   return { ok: false, problems: withoutMissingThatWasMisspelled(problems) };
+}
+
+/** The yaml library's own default: a scenario has no reason to alias more. */
+const MAX_ALIAS_COUNT = 100;
+
+function firstMergeOffset(document: Document): number {
+  let offset = 0;
+  visit(document, { Pair: (_key, pair) => {
+    if (isScalar(pair.key) && typeof pair.key.value === 'symbol') {
+      offset = pair.key.range?.[0] ?? 0;
+      return visit.BREAK;
+    }
+    return undefined;
+  } });
+  return offset;
+}
+
+function firstAliasOffset(document: Document): number {
+  let offset = 0;
+  visit(document, { Alias: (_key, node) => { offset = node.range?.[0] ?? 0; return visit.BREAK; } });
+  return offset;
+}
+
+/** The path of a `__proto__` key: a plain object would take it as its prototype and the key would vanish. */
+function protoKeyPath(data: unknown, path: (string | number)[] = [], depth = 0): (string | number)[] | undefined {
+  if (depth > 64 || data === null || typeof data !== 'object') return undefined;
+  if (Array.isArray(data)) {
+    for (let i = 0; i < data.length; i++) {
+      const found = protoKeyPath(data[i], [...path, i], depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  for (const key of Object.keys(data)) {
+    if (key === '__proto__') return [...path, key];
+    const found = protoKeyPath((data as Record<string, unknown>)[key], [...path, key], depth + 1);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function describeIssue(issue: z.core.$ZodIssue, data: unknown, document: Document, lineCounter: LineCounter, file: string): ScenarioProblem[] {

@@ -1,11 +1,17 @@
 import { z } from 'zod';
 import { LOAD_MODE_NAMES, loadEntrySchema } from '../load/modes/index.js';
+import { clusterName, deploymentName } from '../plan/plan.js';
 import { patternError } from '../policy/allowlist.js';
-import { isValidSysctlName, namespacedBy, toDotSeparated } from '../policy/names.js';
+import { isValidSysctlName, isValidSysctlPattern, namespacedBy, SYSCTL_MAX_LENGTH, SYSCTL_PATTERN_REGEX_TEXT, toDotSeparated } from '../policy/names.js';
 import { POD_SECURITY_LEVELS } from '../policy/pod-security.js';
 import { valueProblem } from '../policy/values.js';
 import { isModelled, NEWEST_MODELLED, OLDEST_MODELLED, parseMinorVersion, type MinorVersion } from '../policy/versions.js';
 import { defaultKubernetesMinor, runnableKubernetesVersions } from '../toolchain/versions.js';
+import { closestName } from '../manifests/suggest.js';
+import { APP_SETTINGS, settingVariable } from './app-settings.js';
+import { DurationSchema } from './duration.js';
+import { loadProblems, SCENARIO_LIMITS as LIMITS } from './limits.js';
+import { ipcMetricNames, loadMetricNamesFor } from './metrics.js';
 
 /**
  * The scenario file: which node pools (kubelet configurations) to build, which workloads and sysctl
@@ -16,15 +22,17 @@ import { defaultKubernetesMinor, runnableKubernetesVersions } from '../toolchain
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const Name = z.string().max(63).regex(DNS_LABEL, 'must be a DNS label: lowercase letters, digits and -, starting and ending alphanumeric')
   .describe('A DNS label (lowercase letters, digits, -), at most 63 characters.');
-const Duration = z.string().regex(/^\d+(ms|s|m|h)$/, 'must be a duration such as 500ms, 20s, 5m or 1h').describe('A duration: 500ms, 20s, 5m, 1h.');
-const SysctlMap = z.record(z.string(), z.string().describe('The value, as a string (quote numbers).'))
+// Durations are read by the same function the run converts them with (./duration.ts).
+const Duration = DurationSchema;
+const SysctlMap = z.record(z.string().max(SYSCTL_MAX_LENGTH), z.string().max(LIMITS.valueLength).describe('The value, as a string (quote numbers).'))
+  .refine((map) => Object.keys(map).length <= LIMITS.sysctlsPerVariant, `at most ${LIMITS.sysctlsPerVariant} sysctls`)
   .describe('Sysctl name to value, e.g. { net.core.somaxconn: "4096" }. Values are strings, as in a pod spec.');
 
 export const POOL_FIELDS_DOC = 'A kubelet configuration; each becomes a worker node labelled sysctl-bench/pool=<name>.';
 
 const PoolSchema = z.strictObject({
   name: Name,
-  allowedUnsafeSysctls: z.array(z.string()).default([]).describe('The kubelet --allowed-unsafe-sysctls patterns for this pool.'),
+  allowedUnsafeSysctls: z.array(z.string().max(SYSCTL_MAX_LENGTH)).max(LIMITS.patterns).default([]).describe('The kubelet --allowed-unsafe-sysctls patterns for this pool.'),
 }).describe(POOL_FIELDS_DOC);
 
 const VariantSchema = z.strictObject({
@@ -39,9 +47,10 @@ const WorkloadSchema = z.strictObject({
   pool: z.union([Name, z.literal('*')]).describe('The node pool to schedule on; * runs it on every pool.'),
   hostNetwork: z.boolean().optional().describe('Run in the node\'s network namespace (net.* sysctls are then refused).'),
   hostIPC: z.boolean().optional().describe('Run in the node\'s IPC namespace (IPC sysctls are then refused).'),
-  replicas: z.number().int().min(1).optional().describe('Pod count; not for DaemonSet.'),
-  settings: z.record(z.string(), z.union([z.string(), z.number()])).default({}).describe('Passed to the app as environment/arguments.'),
-  variants: z.array(VariantSchema).min(1),
+  replicas: z.number().int().min(1).max(LIMITS.replicas).optional().describe('Pod count; not for DaemonSet.'),
+  settings: z.record(z.string().max(63), z.union([z.string().max(LIMITS.valueLength), z.number()])).default({})
+    .describe('Passed to the app as environment variables; only those it reads (net-server: backlog, acceptRate, keepAlive, stallEveryMs, stallMs).'),
+  variants: z.array(VariantSchema).min(1).max(LIMITS.variantsPerWorkload),
 });
 
 // The fields every load entry has; each mode adds its own (harness/load/modes/<mode>.ts), and
@@ -50,7 +59,7 @@ const LoadCommonSchema = z.strictObject({
   workload: Name,
   timeout: Duration.optional(),
   clientSysctls: SysctlMap.optional().describe('Applied to the load generator container.'),
-  clientVariants: z.array(VariantSchema).min(2).optional().describe(
+  clientVariants: z.array(VariantSchema).min(2).max(LIMITS.variantsPerWorkload).optional().describe(
     'Compare settings of the load generator\'s own sysctls instead of the workload\'s variants (e.g. '
     + 'net.ipv4.ip_local_port_range baseline vs tuned); the workload then needs exactly one variant.',
   ),
@@ -60,9 +69,9 @@ const LoadSchema = loadEntrySchema(LoadCommonSchema).describe(`A load on a net-s
 const IpcSchema = z.strictObject({
   workload: Name,
   test: z.enum(['msg', 'sem']),
-  sizes: z.array(z.number().int().min(1)).min(1).optional().describe('Message sizes in bytes (msg).'),
-  semopsPerCall: z.array(z.number().int().min(1)).min(1).optional().describe('Semaphore operations per semop call (sem).'),
-  seconds: z.number().positive().optional().describe('How long each ipc-bench run lasts, in seconds (default 2).'),
+  sizes: z.array(z.number().int().min(1).max(LIMITS.ipcMessageBytes)).min(1).max(LIMITS.ipcListLength).optional().describe('Message sizes in bytes (msg).'),
+  semopsPerCall: z.array(z.number().int().min(1).max(LIMITS.ipcSemops)).min(1).max(LIMITS.ipcListLength).optional().describe('Semaphore operations per semop call (sem).'),
+  seconds: z.number().positive().max(LIMITS.ipcSeconds).optional().describe('How long each ipc-bench run lasts, in seconds (default 2).'),
 });
 
 const ProcedureSchema = z.strictObject({
@@ -73,14 +82,14 @@ const ProcedureSchema = z.strictObject({
   pool: Name.describe('The pool whose node the procedure runs on.'),
   workload: Name.optional().describe('runbook: the workload whose pod is refused before and admitted after.'),
   variant: Name.optional(),
-  allowedUnsafeSysctls: z.array(z.string()).min(1).describe('The --allowed-unsafe-sysctls value the procedure writes.'),
+  allowedUnsafeSysctls: z.array(z.string().max(SYSCTL_MAX_LENGTH)).min(1).max(LIMITS.patterns).describe('The --allowed-unsafe-sysctls value the procedure writes.'),
 });
 
 export const ISOLATION_CHECKS = ['namespaced-differs', 'host-change-not-leaked', 'pod-change-contained', 'node-level-shared', 'host-proc-unchanged'] as const;
 
 const IsolationSchema = z.strictObject({
   check: z.enum(ISOLATION_CHECKS),
-  sysctl: z.string().optional().describe('The sysctl the proof is about; host-proc-unchanged watches a fixed list plus every sysctl of the scenario.'),
+  sysctl: z.string().max(SYSCTL_MAX_LENGTH).optional().describe('The sysctl the proof is about; host-proc-unchanged watches a fixed list plus every sysctl of the scenario.'),
   workload: Name.optional(),
 });
 
@@ -93,7 +102,7 @@ const AdmissionSchema = z.strictObject({
 
 const ThresholdSchema = z.strictObject({
   workload: Name,
-  metric: z.string().min(1).describe('A metric the measurement reports, e.g. connect_p99_ms.'),
+  metric: z.string().min(1).max(128).describe('A metric a load or ipc entry of the workload records, e.g. connect_p99_ms.'),
   variant: Name.optional().describe('The variant compared with the first (baseline) variant; defaults to the last one.'),
   expect: z.enum(['improved', 'not-regressed', 'regressed']),
 });
@@ -122,17 +131,17 @@ const SpecSchema = z.strictObject({
     .describe(`The Kubernetes minor to run, or a list to run the scenario on each (side by side in the report): ${runnableKubernetesVersions().join(', ')}.`),
   podSecurity: PodSecuritySchema.optional(),
   layout: z.enum(['shared', 'per-pool']).default('shared').describe('shared: one cluster, a worker per pool; per-pool: a cluster per pool.'),
-  pools: z.array(PoolSchema).min(1),
-  workloads: z.array(WorkloadSchema).min(1),
-  load: z.array(LoadSchema).optional(),
-  ipc: z.array(IpcSchema).optional(),
-  isolation: z.array(IsolationSchema).optional(),
-  admission: z.array(AdmissionSchema).optional().describe('Explicit expectations; otherwise predicted from the policy model.'),
-  repetitions: z.number().int().min(1).default(3).describe('A/B interleaved repetitions per variant.'),
-  warmup: z.number().int().min(0).default(1),
-  thresholds: z.array(ThresholdSchema).optional(),
+  pools: z.array(PoolSchema).min(1).max(LIMITS.pools),
+  workloads: z.array(WorkloadSchema).min(1).max(LIMITS.workloads),
+  load: z.array(LoadSchema).max(LIMITS.loadEntries).optional(),
+  ipc: z.array(IpcSchema).max(LIMITS.ipcEntries).optional(),
+  isolation: z.array(IsolationSchema).max(LIMITS.isolationChecks).optional(),
+  admission: z.array(AdmissionSchema).max(LIMITS.admissionExpectations).optional().describe('Explicit expectations; otherwise predicted from the policy model.'),
+  repetitions: z.number().int().min(1).max(LIMITS.repetitions).default(3).describe('A/B interleaved repetitions per variant.'),
+  warmup: z.number().int().min(0).max(LIMITS.warmup).default(1),
+  thresholds: z.array(ThresholdSchema).max(LIMITS.thresholds).optional(),
   trends: TrendsSchema.optional(),
-  procedures: z.array(ProcedureSchema).optional().describe('Operator procedures replayed on a running node.'),
+  procedures: z.array(ProcedureSchema).max(LIMITS.procedures).optional().describe('Operator procedures replayed on a running node.'),
 }).transform(({ kubernetesVersion, ...spec }) => {
   // The pipeline reads one version (the first); kubernetesVersions holds them all.
   const kubernetesVersions = typeof kubernetesVersion === 'string' ? [kubernetesVersion] : kubernetesVersion;
@@ -142,9 +151,9 @@ const SpecSchema = z.strictObject({
 export const ScenarioSchema = z.strictObject({
   apiVersion: z.literal('sysctl-bench/v1'),
   kind: z.literal('Scenario'),
-  metadata: z.strictObject({ name: Name, description: z.string().optional() }),
+  metadata: z.strictObject({ name: Name, description: z.string().max(LIMITS.descriptionLength).optional() }),
   spec: SpecSchema,
-}).superRefine((scenario, ctx) => crossCheck(scenario.spec, ctx));
+}).superRefine((scenario, ctx) => crossCheck(scenario.spec, scenario.metadata.name, ctx));
 
 export type Scenario = z.output<typeof ScenarioSchema>;
 export type ScenarioSpec = Scenario['spec'];
@@ -155,7 +164,7 @@ type Ctx = z.RefinementCtx;
 type Path = (string | number)[];
 
 /** The rules that span fields: references resolve, names are unique, sysctls are well formed. */
-function crossCheck(spec: z.output<typeof SpecSchema>, ctx: Ctx): void {
+function crossCheck(spec: z.output<typeof SpecSchema>, scenarioName: string, ctx: Ctx): void {
   const add = (path: Path, message: string) => ctx.addIssue({ code: 'custom', path: ['spec', ...path], message });
 
   // When another field failed, zod still runs this check but not the transform: read the raw field then.
@@ -177,8 +186,22 @@ function crossCheck(spec: z.output<typeof SpecSchema>, ctx: Ctx): void {
     if (error) add(['pools', i, 'allowedUnsafeSysctls', j], `the kubelet would not start: ${error}`);
   }));
 
+  // Per pool, a kind cluster named from the scenario and the pool, shortened: distinct pools must
+  // stay distinct clusters.
+  if (spec.layout === 'per-pool') {
+    const clusters = new Map<string, string>();
+    spec.pools.forEach((pool, i) => {
+      const cluster = clusterName(scenarioName, pool.name);
+      const other = clusters.get(cluster);
+      if (other !== undefined && other !== pool.name) add(['pools', i, 'name'], `pools "${other}" and "${pool.name}" would both be cluster ${cluster}: shorten or rename one`);
+      clusters.set(cluster, pool.name);
+    });
+  }
+
   const workloads = new Map(spec.workloads.map((w) => [w.name, w]));
   unique(spec.workloads.map((w) => w.name), ['workloads'], 'workload', add);
+  checkObjectNames(spec, add);
+  spec.workloads.forEach((workload, i) => checkSettings(workload, ['workloads', i, 'settings'], add));
   spec.workloads.forEach((workload, i) => {
     if (workload.pool !== '*' && !pools.has(workload.pool)) add(['workloads', i, 'pool'], unknownRef('pool', workload.pool, pools));
     if (workload.kind === 'DaemonSet' && workload.replicas !== undefined) add(['workloads', i, 'replicas'], 'a DaemonSet runs one pod per node: remove replicas');
@@ -194,6 +217,7 @@ function crossCheck(spec: z.output<typeof SpecSchema>, ctx: Ctx): void {
   spec.load?.forEach((load, i) => {
     const workload = workloadRef(load.workload, ['load', i, 'workload']);
     if (workload && workload.app !== 'net-server') add(['load', i, 'workload'], `load generation targets net-server workloads; ${workload.name} runs ${workload.app}`);
+    for (const problem of loadProblems(load)) add(['load', i, ...problem.path], problem.message);
     if (load.clientSysctls) checkSysctls(load.clientSysctls, ['load', i, 'clientSysctls'], add, versions);
     if (load.clientVariants) {
       if (load.clientSysctls) add(['load', i, 'clientVariants'], 'give either clientSysctls or clientVariants, not both');
@@ -254,8 +278,16 @@ function crossCheck(spec: z.output<typeof SpecSchema>, ctx: Ctx): void {
         const error = firstProblem((version) => patternError(pattern, version));
         if (error) add(['procedures', i, 'allowedUnsafeSysctls', j], `the kubelet would not start: ${error}`);
       });
-    } else if (illegal.length === 0) {
-      add(['procedures', i, 'allowedUnsafeSysctls'], 'illegal-allowlist needs at least one pattern the kubelet refuses, e.g. kernel.*');
+    } else {
+      // Written into the node's /etc/sysconfig/kubelet: a quote or a newline there would add
+      // kubelet flags of its own. The point is a pattern the kubelet refuses as not namespaced,
+      // so it must still be a pattern by the kubelet's grammar.
+      procedure.allowedUnsafeSysctls.forEach((pattern, j) => {
+        if (!isValidSysctlPattern(pattern)) {
+          add(['procedures', i, 'allowedUnsafeSysctls', j], `${JSON.stringify(pattern)} is not a sysctl pattern by the kubelet's grammar (^${SYSCTL_PATTERN_REGEX_TEXT}$, at most ${SYSCTL_MAX_LENGTH} characters); illegal-allowlist needs a well-formed pattern outside the namespaced groups, e.g. kernel.*`);
+        }
+      });
+      if (illegal.length === 0) add(['procedures', i, 'allowedUnsafeSysctls'], 'illegal-allowlist needs at least one pattern the kubelet refuses, e.g. kernel.*');
     }
   });
 
@@ -263,6 +295,14 @@ function crossCheck(spec: z.output<typeof SpecSchema>, ctx: Ctx): void {
     const workload = workloadRef(threshold.workload, ['thresholds', i, 'workload']);
     if (workload && threshold.variant !== undefined && !workload.variants.some((v) => v.name === threshold.variant)) {
       add(['thresholds', i, 'variant'], unknownRef('variant', threshold.variant, new Set(workload.variants.map((v) => v.name))));
+    }
+    if (workload) {
+      const measured = measuredMetrics(spec, workload.name);
+      if (measured.size === 0) add(['thresholds', i, 'workload'], `nothing measures ${workload.name}: add a load or ipc entry for it, or remove the threshold`);
+      else if (!measured.has(threshold.metric)) {
+        const guess = closestName(threshold.metric, measured);
+        add(['thresholds', i, 'metric'], `no load or ipc entry of ${workload.name} records "${threshold.metric}"${guess ? `; did you mean "${guess}"?` : ''}; it records: ${[...measured].join(', ')}`);
+      }
     }
   });
 }
@@ -316,4 +356,60 @@ function unique(names: string[], path: Path, what: string, add: (path: Path, mes
 
 function unknownRef(what: string, name: string, known: Set<string>): string {
   return `no ${what} named "${name}"; defined: ${[...known].join(', ') || '(none)'}`;
+}
+
+/**
+ * Every object the run creates is named from its workload, variant and (when it runs on several)
+ * pool, joined by dashes and shortened: "web-tuned" + "x" and "web" + "tuned-x" would be one
+ * object. Also bounds how many objects a scenario creates.
+ */
+function checkObjectNames(spec: z.output<typeof SpecSchema>, add: (path: Path, message: string) => void): void {
+  const seen = new Map<string, string>();
+  let count = 0;
+  spec.workloads.forEach((workload, i) => {
+    const pools = workload.pool === '*' ? spec.pools.map((pool) => pool.name) : [workload.pool];
+    workload.variants.forEach((variant, j) => {
+      for (const pool of pools) {
+        count += 1;
+        const name = deploymentName(workload.name, variant.name, pool, pools.length > 1);
+        const mine = `${workload.name}/${variant.name}${pools.length > 1 ? ` on ${pool}` : ''}`;
+        const other = seen.get(name);
+        if (other !== undefined) add(['workloads', i, 'variants', j, 'name'], `${mine} and ${other} would both be the object ${name}: rename one`);
+        else seen.set(name, mine);
+      }
+    });
+  });
+  if (count > LIMITS.deployments) add(['workloads'], `${count} workload variants on their pools; a run creates at most ${LIMITS.deployments} (docs/scenario.md, limits)`);
+}
+
+/** Settings become environment variables of the app: only those it reads, each in its range. */
+function checkSettings(workload: z.output<typeof WorkloadSchema>, path: Path, add: (path: Path, message: string) => void): void {
+  const known = APP_SETTINGS[workload.app];
+  const knownNames = [...known.keys()];
+  for (const [key, value] of Object.entries(workload.settings)) {
+    const setting = known.get(key);
+    if (!setting) {
+      const guess = closestName(key, knownNames);
+      add([...path, key], `${workload.app} reads no setting "${key}"${guess ? `; did you mean "${guess}"?` : ''}; it reads: ${knownNames.join(', ') || 'none'}`);
+      continue;
+    }
+    const number = typeof value === 'number' ? value : /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+    if (!Number.isSafeInteger(number) || number < setting.min || number > setting.max) {
+      add([...path, key], `${key} (${settingVariable(key)}, ${setting.doc}) must be a whole number from ${setting.min} to ${setting.max}`);
+    }
+  }
+}
+
+/** The metrics the load and ipc entries of a workload record (./metrics.ts). */
+function measuredMetrics(spec: z.output<typeof SpecSchema>, workload: string): Set<string> {
+  const metrics = new Set<string>();
+  for (const load of spec.load ?? []) {
+    if (load.workload === workload) for (const name of loadMetricNamesFor(load)) metrics.add(name);
+  }
+  for (const ipc of spec.ipc ?? []) {
+    if (ipc.workload !== workload) continue;
+    const values = ipc.test === 'msg' ? ipc.sizes : ipc.semopsPerCall;
+    for (const name of ipcMetricNames(ipc.test, values ?? [])) metrics.add(name);
+  }
+  return metrics;
 }

@@ -41,27 +41,15 @@ export interface ResolvedLimits {
 export const MAX_RATE = 100_000;
 export const MAX_STAGES = 100;
 
-export const Duration = z.string().regex(/^\d+(ms|s|m|h)$/, 'must be a duration such as 500ms, 20s, 5m or 1h').describe('A duration: 500ms, 20s, 5m, 1h.');
+// One reader of durations for the scenario schema, these modes and the run (harness/scenario/duration.ts).
+export { DurationSchema as Duration, durationMs, isDuration } from '../../scenario/duration.js';
+import { durationMs, DurationSchema as Duration, isDuration } from '../../scenario/duration.js';
 
 /** loadgen bounds every run to 600 s; a load (before its last request's timeout) must end before. */
 export const MAX_LOAD_MS = 600_000;
 
 /** A scenario duration that a load lasts: within loadgen's bound. */
 export const LoadDuration = Duration.refine((text) => !isDuration(text) || durationMs(text) < MAX_LOAD_MS, 'must be below 10m: loadgen bounds every run to 600 s');
-
-/** True when the text reads as a duration (a refinement runs even after the format check failed). */
-export function isDuration(text: unknown): boolean {
-  return typeof text === 'string' && /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.test(text.trim());
-}
-
-/** A scenario duration (500ms, 20s, 5m, 1h) in ms. */
-export function durationMs(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
-  if (!match) throw new Error(`not a duration: ${text} (use 500ms, 20s, 5m or 1h)`);
-  const value = Number(match[1]);
-  const unit = match[2] as 'ms' | 's' | 'm' | 'h';
-  return value * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit];
-}
 
 /** A Go duration for loadgen: whole milliseconds. */
 export function goDuration(ms: number): string {

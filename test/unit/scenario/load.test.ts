@@ -87,7 +87,7 @@ describe('loadScenario', () => {
     ['node-level-shared on a namespaced sysctl', `${BASE}  isolation:\n    - check: node-level-shared\n      sysctl: net.core.somaxconn\n`, 'spec.isolation[0].sysctl', 'net.core.somaxconn is namespaced; node-level-shared needs a node-level sysctl such as vm.swappiness'],
     ['admission on a missing variant', `${BASE}  admission:\n    - workload: web\n      variant: tuned\n      expect: forbidden\n`, 'spec.admission[0].variant', 'no variant named "tuned"; defined: baseline'],
     ['an unmodelled version', `  kubernetesVersion: "1.12"\n${BASE}`, 'spec.kubernetesVersion', 'must be between 1.22 and 1.38'],
-    ['a bad duration', `${BASE}  load:\n    - workload: web\n      mode: burst\n      connections: 10\n      duration: 20 seconds\n`, 'spec.load[0].duration', 'must be a duration such as 500ms, 20s, 5m or 1h'],
+    ['a bad duration', `${BASE}  load:\n    - workload: web\n      mode: burst\n      connections: 10\n      duration: soon\n`, 'spec.load[0].duration', expect.stringContaining('must be a duration such as 500ms, 20s, 5m or 1h')],
   ])('refuses %s', (_what, spec, field, message) => {
     const problems = problemsFor(minimal(spec));
     expect(problems).toContainEqual(expect.objectContaining({ field, message }));
