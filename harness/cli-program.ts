@@ -6,6 +6,8 @@ import { registerRun } from './commands/run.js';
 import { registerReport } from './commands/report.js';
 import { registerPlan } from './commands/plan.js';
 import { buildInfo, formatBuildInfo } from './version.js';
+// Messages quote input (file names, values): printed with its control characters made visible.
+import { forTerminal } from './text/terminal.js';
 
 // `sysctl-bench ... | head` closes the pipe early: that is the reader being done, not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -40,16 +42,16 @@ try {
 function reportFailure(error: unknown): number {
   if (isCommanderExit(error)) return error.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
   if (error instanceof UserError) {
-    process.stderr.write(`error: ${error.describe()}\n`);
+    process.stderr.write(forTerminal(`error: ${error.describe()}\n`));
     return ExitCode.badInput;
   }
   if (error instanceof EnvironmentError) {
-    process.stderr.write(`cannot run: ${error.message}${error.fix ? `\n  fix: ${error.fix}` : ''}\n`);
+    process.stderr.write(forTerminal(`cannot run: ${error.message}${error.fix ? `\n  fix: ${error.fix}` : ''}\n`));
     return ExitCode.cannotRun;
   }
   // A bug of ours, not the user's: keep the stack so that it can be reported. Not the user's input
   // (2); the run could not be carried out (3).
-  process.stderr.write(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(forTerminal(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`));
   return ExitCode.cannotRun;
 }
 

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ExitCode } from '../errors.js';
 import type { Probe } from '../toolchain/artefact.js';
 import type { EnsureOutcome } from '../toolchain/ensure.js';
+import { forTerminal, jsonForTerminal } from '../text/terminal.js';
 
 export function registerDoctor(program: Command): void {
   program
@@ -18,17 +19,45 @@ export function registerDoctor(program: Command): void {
     });
 }
 
+/** How long one probe may take: `docker version` on a busy machine answers in seconds; a hung engine never does. */
+export const PROBE_TIMEOUT_MS = 30_000;
+
+/**
+ * A probe's answer, or a `missing` row saying it did not answer in time. The probe's command is
+ * left behind, not awaited: the caller exits once it has printed.
+ */
+export async function probeWithin(probe: () => Promise<Probe>, timeoutMs = PROBE_TIMEOUT_MS): Promise<{ probe: Probe; timedOut: boolean }> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); });
+  try {
+    const answer = await Promise.race([probe(), deadline]);
+    if (answer !== 'timeout') return { probe: answer, timedOut: false };
+    return {
+      probe: { state: 'missing', detail: `no answer within ${timeoutMs / 1000} s (the command hangs)`, fix: 'check that the Docker engine answers: docker version; restart it if not' },
+      timedOut: true,
+    };
+  } catch (error) {
+    return { probe: { state: 'missing', detail: `the check failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` }, timedOut: false };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function check(json: boolean): Promise<number> {
   // The toolchain modules pull in testcontainers and execa: loaded only when doctor runs.
   const { artefacts } = await import('../toolchain/registry.js');
-  const rows: Array<{ id: string; title: string; probe: Probe }> = [];
-  for (const artefact of artefacts) rows.push({ id: artefact.id, title: artefact.title, probe: await artefact.probe() });
+  // All at once, each bounded: a hung engine costs one timeout, not one per artefact.
+  const answers = await Promise.all(artefacts.map(async (artefact) => ({ artefact, ...(await probeWithin(() => artefact.probe())) })));
+  const rows: Array<{ id: string; title: string; probe: Probe }> = answers.map(({ artefact, probe }) => ({ id: artefact.id, title: artefact.title, probe }));
   if (json) {
-    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    process.stdout.write(`${jsonForTerminal(JSON.stringify(rows, null, 2))}\n`);
   } else {
-    for (const row of rows) process.stdout.write(`${formatRow(row.title, row.probe)}\n`);
+    for (const row of rows) process.stdout.write(`${forTerminal(formatRow(row.title, row.probe))}\n`);
   }
-  return rows.some((row) => row.probe.state === 'missing') ? ExitCode.expectationsFailed : ExitCode.ok;
+  const code = rows.some((row) => row.probe.state === 'missing') ? ExitCode.expectationsFailed : ExitCode.ok;
+  // A probe that timed out still has its command running, which would keep this process alive.
+  if (answers.some((answer) => answer.timedOut)) process.stdout.write('', () => process.exit(code));
+  return code;
 }
 
 export function formatRow(title: string, probe: Probe): string {

@@ -1,10 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import type { Plan } from '../plan/plan.js';
 import { kindClusterConfig, predictScenario, scenarioKubeletEnforcedWarnings, scenarioPodSecurityNotes } from '../policy/index.js';
 import { namespace } from '../workloads/spec.js';
+import { ensureOutputDir, writeOutputFile } from '../input/output.js';
+import { forTerminal, jsonForTerminal, withOneLineStrings } from '../text/terminal.js';
 
 export function registerPlan(program: Command): void {
   program
@@ -20,13 +20,12 @@ export function registerPlan(program: Command): void {
       const scenario = loadScenario(scenarioFile);
       const plan = buildPlan(scenario, { 'net-server': 'sysctl-bench/net-server', 'ipc-bench': 'sysctl-bench/ipc-bench' }, scenario.metadata.name, kernelSysctlInventory());
       if (options.kindConfig) {
+        const folder = await ensureOutputDir(options.kindConfig, '--kind-config');
         for (const [name, text] of Object.entries(kindConfigFiles(plan))) {
-          mkdirSync(options.kindConfig, { recursive: true });
-          writeFileSync(join(options.kindConfig, name), text);
-          process.stderr.write(`wrote ${join(options.kindConfig, name)}\n`);
+          process.stderr.write(forTerminal(`wrote ${await writeOutputFile(folder, name, text)}\n`));
         }
       }
-      process.stdout.write(options.json ? `${JSON.stringify(summarise(plan), null, 2)}\n` : formatPlan(plan));
+      process.stdout.write(options.json ? `${jsonForTerminal(JSON.stringify(summarise(plan), null, 2))}\n` : forTerminal(formatPlan(withOneLineStrings(plan))));
     });
 }
 

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { EXIT_CODES_HELP } from '../errors.js';
+import { oneLine } from '../text/terminal.js';
 
 /** `sysctl-bench report <run-dir>`: rebuilds every report format from raw/results.jsonl. */
 export function registerReport(program: Command): void {
@@ -17,14 +18,15 @@ export function registerReport(program: Command): void {
         ...(options.history ? { history: resolve(options.history) } : {}),
         ...(options.out ? { out: resolve(options.out) } : {}),
       });
-      for (const warning of results.warnings) process.stderr.write(`warning: ${warning}\n`);
-      process.stdout.write(`${results.run.scenario.name} (${results.run.runId}): ${results.outcome.status}, exit ${results.outcome.exitCode} — ${results.outcome.reason}\n`);
+      // Names, ids and warnings come from the files read: shown, never obeyed, by the terminal.
+      for (const warning of results.warnings) process.stderr.write(`warning: ${oneLine(warning)}\n`);
+      process.stdout.write(`${oneLine(results.run.scenario.name)} (${oneLine(results.run.runId)}): ${results.outcome.status}, exit ${results.outcome.exitCode} — ${oneLine(results.outcome.reason)}\n`);
       if (trends) {
         const ignored = Object.values(trends.ignored).reduce((sum, n) => sum + n, 0);
         process.stdout.write(`trends: ${trends.trends.length} metrics against ${trends.compared.length} earlier runs of this scenario`
           + `${ignored ? ` (${ignored} other runs in the history folder not comparable)` : ''}: ${trends.regressions} regression${trends.regressions === 1 ? '' : 's'}\n`);
       }
-      for (const file of files) process.stdout.write(`wrote ${file}\n`);
+      for (const file of files) process.stdout.write(`wrote ${oneLine(file)}\n`);
       for (const line of githubAnnotations(results, process.env)) process.stdout.write(`${line}\n`);
       process.exitCode = results.outcome.exitCode;
     });

@@ -1,7 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import { RESULTS_SCHEMA_VERSION, type Results } from '../results/results.js';
+import { readResultsFile } from '../results/results-reader.js';
+import type { Results } from '../results/results.js';
 
 export type { Trend, TrendReport } from '../results/results.js';
 
@@ -31,34 +32,17 @@ export async function loadHistory(dir: string, excludeRunId?: string): Promise<H
   const warnings: string[] = [];
   for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
     const path = join(dir, entry.name, 'results.json');
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch {
+    // Checked against the shape trends read: a start time that is a number or a null performance
+    // entry is skipped with a warning, not a crash.
+    const read = await readResultsFile(path);
+    if (!read.ok) {
+      if ('warning' in read) warnings.push(read.warning);
       continue;
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      warnings.push(`history: ${path} skipped (not JSON)`);
-      continue;
-    }
-    if (!isResults(parsed)) {
-      warnings.push(`history: ${path} skipped (not results.json schemaVersion ${RESULTS_SCHEMA_VERSION})`);
-      continue;
-    }
+    const parsed = read.results;
     if (parsed.run.runId === excludeRunId) continue;
     runs.push(parsed);
   }
   runs.sort((a, b) => (a.run.startedAt ?? '').localeCompare(b.run.startedAt ?? ''));
   return { runs, warnings };
-}
-
-/** Any 1.x file: minors only add fields, and the trend code reads the numbers it needs defensively. */
-function isResults(value: unknown): value is Results {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Partial<Results>;
-  return v.schemaVersion === RESULTS_SCHEMA_VERSION && typeof v.run === 'object' && v.run !== null
-    && typeof v.run.scenario === 'object' && Array.isArray(v.performance);
 }

@@ -1,5 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { ensureOutputDir, writeOutputFile } from '../input/output.js';
 import { aggregate } from '../results/aggregate.js';
 import { readRawResults } from '../results/raw-reader.js';
 import type { Results, TrendReport } from '../results/results.js';
@@ -50,8 +49,9 @@ export async function writeReportFiles(runDir: string, options: WriteReportsOpti
     ...(history ? { history: history.runs } : {}),
   });
 
-  const out = options.out ?? runDir;
-  await mkdir(out, { recursive: true });
+  // Created one level at a time, and files replaced rather than opened: a symbolic link planted
+  // where a report goes is never followed out of the folder.
+  const out = await ensureOutputDir(options.out ?? runDir, options.out ? '--out' : 'the run directory');
   const html = renderHtml({ results, chartJs: await chartJsSource() });
   const contents: [string, string][] = [
     [REPORT_FILES.results, `${JSON.stringify(results, null, 2)}\n`],
@@ -60,10 +60,6 @@ export async function writeReportFiles(runDir: string, options: WriteReportsOpti
     [REPORT_FILES.summary, renderSummaryMarkdown(results)],
   ];
   const files: string[] = [];
-  for (const [name, text] of contents) {
-    const path = join(out, name);
-    await writeFile(path, text);
-    files.push(path);
-  }
+  for (const [name, text] of contents) files.push(await writeOutputFile(out, name, text));
   return { results, files, trends: results.trends };
 }

@@ -103,7 +103,8 @@ function ipcLabel(metric: string): string | undefined {
 
 /** Direction, unit and the one name a metric goes by in every report. */
 export function metricInfo(metric: string): MetricInfo {
-  const exact = EXACT[metric];
+  // hasOwn: a metric named from data (`constructor`) must not find Object.prototype's members.
+  const exact = Object.hasOwn(EXACT, metric) ? EXACT[metric] : undefined;
   if (exact) return exact;
   const label = ipcLabel(metric) ?? metric.replaceAll('_', ' ');
   const rule = SUFFIXES.find(({ suffix }) => metric.endsWith(suffix));
