@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { probeWithin } from '../../../harness/commands/doctor.js';
 import { UserError } from '../../../harness/errors.js';
 import { readTextFile } from '../../../harness/input/files.js';
@@ -11,12 +11,13 @@ import { readManifestInputs } from '../../../harness/manifests/inputs.js';
 import { loadHistory } from '../../../harness/report/history.js';
 import { readRawResults } from '../../../harness/results/raw-reader.js';
 import { temporaryDirectories } from '../results/temp-dirs.js';
-import { cliProcess, pod } from './helpers.js';
+import { cliProcess, killStrays, pod } from './helpers.js';
 
 // Classes: hangs, and raw errors. Nothing waits on a FIFO it found, on a path the kernel
 // refuses, or on a probe that never answers; every file-system error names its path and a fix.
 
 const tempDir = temporaryDirectories('sysctl-bench-hostile');
+afterEach(killStrays);
 
 const mkfifo = (path: string): void => {
   execFileSync('mkfifo', [path]);
@@ -59,24 +60,29 @@ describe('reads that could hang', { timeout: 120_000 }, () => {
     const fifo = join(dir, 'never-written.yaml');
     mkfifo(fifo);
     const child = cliProcess(['validate', fifo]);
-    // Wait until the CLI is up and blocked opening the pipe: a thread of it waits for a writer.
-    const waitingForWriter = (): boolean => {
-      try {
-        return readdirSync(`/proc/${child.pid}/task`).some((task) => readFileSync(`/proc/${child.pid}/task/${task}/wchan`, 'utf8') === 'wait_for_partner');
-      } catch {
-        return false;
-      }
-    };
-    await new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        if (!waitingForWriter()) return;
-        clearInterval(poll);
-        resolve();
-      }, 100);
-    });
-    const ended = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    child.kill('SIGTERM');
-    expect(await ended).toBe('SIGTERM');
+    let poll: NodeJS.Timeout | undefined;
+    try {
+      // Wait until the CLI is up and blocked opening the pipe: a thread of it waits for a writer.
+      const waitingForWriter = (): boolean => {
+        try {
+          return readdirSync(`/proc/${child.pid}/task`).some((task) => readFileSync(`/proc/${child.pid}/task/${task}/wchan`, 'utf8') === 'wait_for_partner');
+        } catch {
+          return false;
+        }
+      };
+      await new Promise<void>((resolve) => {
+        poll = setInterval(() => {
+          if (waitingForWriter()) resolve();
+        }, 100);
+      });
+      const ended = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+      child.kill('SIGTERM');
+      expect(await ended).toBe('SIGTERM');
+    } finally {
+      clearInterval(poll);
+      // Never leave it behind, whatever happened above.
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
   }, 60_000);
 
   it('gives a doctor probe that never answers a missing row, not a hang', async () => {

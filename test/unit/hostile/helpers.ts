@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readManifestInputs, type ManifestLimits, type ManifestRead } from '../../../harness/manifests/inputs.js';
 
 /** Reads manifest text as if it came on standard input. */
@@ -32,7 +32,17 @@ export function cli(args: string[], stdin = ''): { code: number | null; stdout: 
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** The CLI started in the background, for tests that signal it. */
-export function cliProcess(args: string[]) {
-  return spawn('bin/sysctl-bench', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+const started = new Set<ChildProcess>();
+
+/** The CLI started in the background, for tests that signal it; killStrays() ends what is left. */
+export function cliProcess(args: string[]): ChildProcess {
+  const child = spawn('bin/sysctl-bench', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  started.add(child);
+  child.on('exit', () => started.delete(child));
+  return child;
+}
+
+/** Kills every background CLI still running (a test that timed out leaves its child behind). */
+export function killStrays(): void {
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
