@@ -1,21 +1,10 @@
 #!/usr/bin/env bash
-# Makes sure a headless-capable Chromium is at /usr/bin/chromium for the report's browser tests.
-# Idempotent: a machine that already has it returns at once; CI machines start fresh and install it.
+# Makes sure a headless-capable Chromium is at /usr/bin/chromium for the report's browser tests
+# (the `browser` entries of scripts/host-programs.txt). Idempotent: a machine that has it returns at once.
 set -euo pipefail
-
+cd "$(dirname "$0")/.."
 if [[ -x /usr/bin/chromium ]] && /usr/bin/chromium --version >/dev/null 2>&1; then
   exit 0
 fi
-
-if [[ "$(id -u)" -ne 0 ]]; then
-  sudo=sudo
-else
-  sudo=
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-# A lock held by another apt run (a parallel test worker) is waited for, not fought over.
-$sudo apt-get -o DPkg::Lock::Timeout=300 update -qq
-$sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends chromium >/dev/null
-
+bash scripts/host-packages.sh browser
 /usr/bin/chromium --version

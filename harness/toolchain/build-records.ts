@@ -26,3 +26,14 @@ export function saveBuildRecord(id: string, record: BuildRecord): void {
   writeFileSync(`${file}.tmp`, `${JSON.stringify(all, null, 2)}\n`);
   renameSync(`${file}.tmp`, file);
 }
+
+/**
+ * The record of an artefact, or of the same build made under another id (an artefact id that
+ * gained its version, a build started by hand): the fingerprint says it is the same thing.
+ */
+export function buildRecordFor(id: string, fingerprint: string): BuildRecord | undefined {
+  const all = readBuildRecords();
+  const own = all[id];
+  if (own?.fingerprint === fingerprint) return own;
+  return Object.values(all).find((record) => record.fingerprint === fingerprint) ?? own;
+}

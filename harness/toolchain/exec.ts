@@ -1,7 +1,8 @@
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { execa, type Options } from 'execa';
 import { EnvironmentError } from '../errors.js';
+import { findOnPath, goCommand, notInstalledMessage } from './host-programs.js';
 
 export interface RunOptions {
   cwd?: string;
@@ -20,8 +21,17 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs a program with an argument array (never through a shell) and fails with the tail of its output. */
-export async function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+/**
+ * Runs a program with an argument array (never through a shell) and fails with the tail of its
+ * output. A program that is not there fails with what to install (from scripts/host-programs.txt),
+ * never with a bare "exited 1": on a fresh machine that is the first thing a user meets.
+ */
+export async function run(requested: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  // `go` may be installed by scripts/install-go.sh in /usr/local/go without being on this PATH.
+  const file = requested === 'go' ? (goCommand() ?? 'go') : requested;
+  if (options.cwd !== undefined && !existsSync(options.cwd)) {
+    throw new Error(`${file} ${args.join(' ')}: its working directory ${options.cwd} does not exist`);
+  }
   const execaOptions: Options = {
     cwd: options.cwd,
     env: options.env,
@@ -41,6 +51,13 @@ export async function run(file: string, args: readonly string[], options: RunOpt
   const child = execa(file, args, { ...execaOptions, all: true, buffer: true });
   if (sink) child.all?.pipe(sink, { end: false });
   const result = await child;
+  if (result.code === 'ENOENT' && result.exitCode === undefined) {
+    const missing = notInstalledMessage(requested);
+    sink?.end(`${missing}\n`);
+    // As a shell would say it (127), for callers that look at the exit code themselves.
+    if (options.allowFailure) return { exitCode: 127, stdout: '', stderr: missing };
+    throw new EnvironmentError(missing);
+  }
   sink?.end();
   const out: RunResult = {
     exitCode: result.exitCode ?? (result.failed ? 1 : 0),
@@ -57,8 +74,8 @@ export async function run(file: string, args: readonly string[], options: RunOpt
   return out;
 }
 
-/** True when a program is on PATH. */
+/** True when a program is on PATH (`go` also when scripts/install-go.sh put it in /usr/local/go). */
 export async function onPath(program: string): Promise<boolean> {
-  const found = await run('sh', ['-c', 'command -v "$1"', 'sh', program], { allowFailure: true });
-  return found.exitCode === 0;
+  if (program === 'go') return goCommand() !== undefined;
+  return findOnPath(program) !== undefined;
 }

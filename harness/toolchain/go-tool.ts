@@ -1,10 +1,15 @@
-import { statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from './exec.js';
 import { cacheDir } from './paths.js';
 
-/** Where sysctl-bench puts the Go programs it builds; versioned names so that a pin change never reuses a stale binary. */
+/**
+ * Where sysctl-bench puts the programs it builds; versioned names so that a pin change never
+ * reuses a stale binary. The folder is made here: every caller writes into it next (a fresh
+ * cache has none, and `install` into a missing folder fails).
+ */
 export function cachedBinary(name: string, version: string): string {
+  mkdirSync(cacheDir('bin'), { recursive: true });
   return cacheDir('bin', `${name}-${version}`);
 }
 
@@ -22,6 +27,7 @@ export function fileSize(path: string): number {
  */
 export async function goInstall(module: string, version: string, binaryName: string, logFile: string): Promise<string> {
   const gobin = cacheDir('gobin', `${binaryName}-${version}`);
+  mkdirSync(gobin, { recursive: true });
   await run('go', ['install', `${module}@${version}`], {
     env: { GOBIN: gobin, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false -trimpath', GOPROXY: goProxy() },
     logFile,

@@ -9,15 +9,19 @@ import { readComponentImageSet } from '../../harness/toolchain/artefacts/compone
 import { kindBinary } from '../../harness/toolchain/artefacts/kind.js';
 import { builtNodeImageRef, ensureNodeImage } from '../../harness/toolchain/artefacts/node-image.js';
 import { dockerAnswers } from '../../harness/toolchain/docker.js';
+import { ensureArtefacts } from '../../harness/toolchain/ensure.js';
 import { run } from '../../harness/toolchain/exec.js';
+import { defaultKubernetesMinor, kubernetesRelease } from '../../harness/toolchain/versions.js';
 
 /**
  * The node image that needs no registry, proven on a real kind cluster: one control plane and two
  * workers, worker A allowing unsafe net.* sysctls and worker B not. All nodes become Ready with no
  * image pulled; a pod asking for net.core.somaxconn=1024 reads it on A and is refused with
  * SysctlForbidden on B. The cluster has its own docker network; container, network and volumes
- * are removed afterwards.
+ * are removed afterwards. The Kubernetes version is the default one, or
+ * SYSCTL_BENCH_TEST_K8S_VERSION (e.g. 1.36) to prove another version's image.
  */
+const release = kubernetesRelease(process.env.SYSCTL_BENCH_TEST_K8S_VERSION ?? defaultKubernetesMinor);
 
 const name = `sb-nodeimg-${randomBytes(3).toString('hex')}`;
 const controlPlane = `${name}-control-plane`;
@@ -33,7 +37,7 @@ let nodeVolumes: string[] = [];
 
 // The config sysctl-bench itself generates: worker A (pool net) allows net.*, worker B (pool strict) nothing unsafe.
 const kindConfig = stringify(kindClusterConfig({
-  kubernetesVersion: '1.34',
+  kubernetesVersion: release.minor,
   pools: [{ name: 'net', allowedUnsafeSysctls: ['net.*'] }, { name: 'strict', allowedUnsafeSysctls: [] }],
   allowCgroupV1: true,
 }));
@@ -83,8 +87,9 @@ async function volumesOf(containers: readonly string[]): Promise<string[]> {
 beforeAll(async () => {
   if (!(await dockerAnswers())) throw new Error('no Docker engine answers: run `sudo bash scripts/docker-up.sh` first');
   const started = Date.now();
-  image = await ensureNodeImage((id, detail) => console.log(`[node-image.test] ${id}: ${detail}`));
+  image = await ensureNodeImage(release.minor, (id, detail) => console.log(`[node-image.test] ${id}: ${detail}`));
   timings.push(`node image ${image} ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await ensureArtefacts(['kind']);
   kind = await kindBinary();
   writeFileSync(join(work, 'kind.yaml'), kindConfig);
   const createStarted = Date.now();
@@ -119,16 +124,16 @@ afterAll(async () => {
 
 describe('sysctl-bench node image on kind', () => {
   it('is the locally built image when kind\'s own cannot be had', () => {
-    expect(image === builtNodeImageRef() || image.startsWith('kindest/node:')).toBe(true);
+    expect(image === builtNodeImageRef(release.minor) || image === `kindest/node:v${release.patch}`).toBe(true);
   });
 
   it('pulls no image: containerd holds only the baked-in ones, and no pod event says Pulling', async () => {
-    const set = readComponentImageSet();
+    const set = readComponentImageSet(release.minor);
     const baked = new Set(set?.images.map((entry) => entry.ref) ?? []);
     for (const node of [controlPlane, workerA, workerB]) {
       const refs = (await run('docker', ['exec', node, 'ctr', '--namespace=k8s.io', 'images', 'list', '-q'])).stdout.split('\n').filter(Boolean);
       const named = refs.filter((ref) => !ref.startsWith('sha256:') && !ref.includes('@sha256:'));
-      if (image === builtNodeImageRef()) expect(named.filter((ref) => !baked.has(ref)), `${node} holds images that were not baked in`).toEqual([]);
+      if (image === builtNodeImageRef(release.minor)) expect(named.filter((ref) => !baked.has(ref)), `${node} holds images that were not baked in`).toEqual([]);
       const journal = await run('docker', ['exec', node, 'journalctl', '--no-pager', '-u', 'kubelet', '-u', 'containerd'], { allowFailure: true });
       expect(journal.stdout, `${node}: kubelet/containerd log a pull`).not.toMatch(/PullImage "|Pulling image/);
       const imported = await run('docker', ['exec', node, 'journalctl', '--no-pager', '-o', 'cat', '-u', 'sysctl-bench-images'], { allowFailure: true });
@@ -154,7 +159,7 @@ describe('sysctl-bench node image on kind', () => {
   });
 
   it('runs net.core.somaxconn=1024 on the worker that allows net.* and reads it back', async () => {
-    const cniImage = readComponentImageSet()?.images.find((entry) => entry.name === 'cni')?.ref;
+    const cniImage = readComponentImageSet(release.minor)?.images.find((entry) => entry.name === 'cni')?.ref;
     expect(cniImage).toBeDefined();
     await kubectl(['apply', '-f', '-'], somaxconnPod('somaxconn-allowed', workerA, cniImage!));
     const phase = await until('pod on worker A to finish', 3 * 60_000, async () => {
@@ -166,7 +171,7 @@ describe('sysctl-bench node image on kind', () => {
   });
 
   it('refuses the same pod on the worker that allows no unsafe sysctl (SysctlForbidden)', async () => {
-    const cniImage = readComponentImageSet()?.images.find((entry) => entry.name === 'cni')?.ref;
+    const cniImage = readComponentImageSet(release.minor)?.images.find((entry) => entry.name === 'cni')?.ref;
     await kubectl(['apply', '-f', '-'], somaxconnPod('somaxconn-forbidden', workerB, cniImage!));
     const reason = await until('pod on worker B to be refused', 3 * 60_000, async () => {
       const out = await kubectl(['get', 'pod', 'somaxconn-forbidden', '-o', 'jsonpath={.status.phase}/{.status.reason}']);
@@ -178,7 +183,7 @@ describe('sysctl-bench node image on kind', () => {
 
 describe('kind load docker-image into these nodes', () => {
   it('imports a local image with kind\'s own ctr command line, and a pod runs it', async () => {
-    const set = readComponentImageSet();
+    const set = readComponentImageSet(release.minor);
     const pause = set?.images.find((entry) => entry.name === 'pause')?.ref;
     expect(pause).toBeDefined();
     // a new tag of the (tiny) pause image: something the nodes do not hold yet

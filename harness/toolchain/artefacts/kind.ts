@@ -6,8 +6,11 @@ import { fingerprint } from '../fingerprint.js';
 import { cachedBinary, fileSize, goInstall } from '../go-tool.js';
 import { pinned } from '../versions.js';
 
-/** kind older than this lacks what the generated configs use (per-node kubeadmConfigPatches, v1alpha4). */
-const minimumKind = [0, 20, 0] as const;
+/**
+ * kind older than this cannot create clusters of every runnable Kubernetes version: kubeadm 1.37
+ * has only kubeadm.k8s.io/v1beta4, which kind writes from v0.33.0 on (for Kubernetes >= 1.36).
+ */
+const minimumKind = [0, 33, 0] as const;
 
 /** The kind binary to run: one on PATH if recent enough, else the pinned one built from the Go module proxy. */
 export async function kindBinary(): Promise<string> {

@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Artefact, Probe } from '../artefact.js';
-import { buildRecord } from '../build-records.js';
+import { buildRecordFor } from '../build-records.js';
 import { run } from '../exec.js';
 import { fingerprint } from '../fingerprint.js';
 import { fileSize, goProxy } from '../go-tool.js';
 import { cacheDir } from '../paths.js';
-import { pinned } from '../versions.js';
+import { kubernetesRelease, type KubernetesRelease } from '../versions.js';
 
 /**
  * kubeadm, kubelet, kubectl and the control-plane programs, compiled from the Go module proxy.
@@ -29,15 +29,17 @@ export type KubernetesBinary = (typeof kubernetesBinaryNames)[number];
 const goFlags = ['-trimpath'];
 const linkFlags = '-s -w';
 
-export function kubernetesVersion(): string {
-  return pinned.kubernetes.replace(/^v/, '');
+/** The pinned patch of a minor ("1.37" -> "1.37.2"); the default minor when none is given. */
+export function kubernetesVersion(minor?: string): string {
+  return kubernetesRelease(minor).patch;
 }
 
-export function kubernetesBinDir(version = kubernetesVersion()): string {
+/** Binaries of a patch ("1.37.2"), one folder per patch. */
+export function kubernetesBinDir(version: string): string {
   return cacheDir('kubernetes', `v${version}`, 'bin');
 }
 
-export function kubernetesBinary(name: KubernetesBinary, version = kubernetesVersion()): string {
+export function kubernetesBinary(name: KubernetesBinary, version: string): string {
   return join(kubernetesBinDir(version), name);
 }
 
@@ -135,43 +137,66 @@ async function downloadedGoMod(module: string, version: string, logFile: string)
   return readFileSync(info.GoMod, 'utf8');
 }
 
-export const kubernetesBinariesArtefact: Artefact = {
-  id: 'kubernetes-binaries',
-  title: `Kubernetes binaries v${kubernetesVersion()}`,
-  dependsOn: ['go'],
-  fingerprint: () =>
-    fingerprint(['kubernetes-binaries', kubernetesVersion(), ...kubernetesBinaryNames, ...goFlags, linkFlags, 'CGO_ENABLED=0']),
-  async probe(): Promise<Probe> {
-    const version = kubernetesVersion();
-    const missing = kubernetesBinaryNames.filter((name) => !existsSync(kubernetesBinary(name, version)));
-    const fix = 'sysctl-bench doctor --fix (compiles them from the Go module proxy, ~20 min on 2 cores)';
-    if (missing.length > 0) return { state: 'missing', detail: `not built: ${missing.join(', ')}`, fix };
-    const stamp = existsSync(stampFile(version)) ? readFileSync(stampFile(version), 'utf8').trim() : '';
-    if (stamp !== this.fingerprint()) return { state: 'missing', detail: `built from other inputs (${stamp || 'no stamp'})`, fix };
-    return { state: 'built', detail: kubernetesBinDir(version), build: buildRecord(this.id) };
-  },
-  async build(context) {
-    const version = kubernetesVersion();
-    context.step(`go mod download k8s.io/kubernetes@v${version}`);
-    const goMod = buildModuleGoMod(version, await downloadedGoMod('k8s.io/kubernetes', `v${version}`, context.logFile));
-    const outDir = kubernetesBinDir(version);
-    rmSync(stampFile(version), { force: true });
-    mkdirSync(outDir, { recursive: true });
-    context.step(`go build ${kubernetesBinaryNames.join(' ')}`);
-    const buildDate = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    await goBuildFromModule({
-      buildDir: cacheDir('build', `kubernetes-v${version}`),
-      goMod,
-      packages: kubernetesBinaryNames.map((name) => `k8s.io/kubernetes/cmd/${name}`),
-      output: `${outDir}/`,
-      ldflags: [linkFlags, ...versionLinkFlags(version, buildDate)].join(' '),
-      logFile: context.logFile,
-    });
-    const reported = await run(kubernetesBinary('kubeadm', version), ['version', '-o', 'short'], { logFile: context.logFile });
-    if (reported.stdout.trim() !== `v${version}`) {
-      throw new Error(`kubeadm reports ${reported.stdout.trim()}, expected v${version}: the version ldflags did not apply`);
-    }
-    writeFileSync(stampFile(version), `${this.fingerprint()}\n`);
-    return kubernetesBinaryNames.reduce((sum, name) => sum + fileSize(kubernetesBinary(name, version)), 0);
-  },
-};
+/**
+ * The fingerprint of one patch's binaries. Its formula must stay as it is: binaries already built
+ * (and their stamp files) are reused only while it gives the same value.
+ */
+export function kubernetesBinariesFingerprint(version: string): string {
+  return fingerprint(['kubernetes-binaries', version, ...kubernetesBinaryNames, ...goFlags, linkFlags, 'CGO_ENABLED=0']);
+}
+
+const byMinor = new Map<string, Artefact>();
+
+/** The `kubernetes-binaries@<minor>` artefact: the pinned patch of that minor, compiled here. */
+export function kubernetesBinariesArtefact(minor?: string): Artefact {
+  const release = kubernetesRelease(minor);
+  let artefact = byMinor.get(release.minor);
+  if (!artefact) {
+    artefact = makeKubernetesBinariesArtefact(release);
+    byMinor.set(release.minor, artefact);
+  }
+  return artefact;
+}
+
+function makeKubernetesBinariesArtefact(release: KubernetesRelease): Artefact {
+  const version = release.patch;
+  const id = `kubernetes-binaries@${release.minor}`;
+  return {
+    id,
+    title: `Kubernetes binaries v${version}`,
+    dependsOn: ['go'],
+    fingerprint: () => kubernetesBinariesFingerprint(version),
+    async probe(): Promise<Probe> {
+      const missing = kubernetesBinaryNames.filter((name) => !existsSync(kubernetesBinary(name, version)));
+      const fix = 'sysctl-bench doctor --fix (compiles them from the Go module proxy, ~20 min on 2 cores)';
+      if (missing.length > 0) return { state: 'missing', detail: `not built: ${missing.join(', ')}`, fix };
+      const stamp = existsSync(stampFile(version)) ? readFileSync(stampFile(version), 'utf8').trim() : '';
+      const fp = kubernetesBinariesFingerprint(version);
+      if (stamp !== fp) return { state: 'missing', detail: `built from other inputs (${stamp || 'no stamp'})`, fix };
+      return { state: 'built', detail: kubernetesBinDir(version), build: buildRecordFor(id, fp) };
+    },
+    async build(context) {
+      context.step(`go mod download k8s.io/kubernetes@v${version}`);
+      const goMod = buildModuleGoMod(version, await downloadedGoMod('k8s.io/kubernetes', `v${version}`, context.logFile));
+      const outDir = kubernetesBinDir(version);
+      rmSync(stampFile(version), { force: true });
+      mkdirSync(outDir, { recursive: true });
+      context.step(`go build ${kubernetesBinaryNames.join(' ')}`);
+      const buildDate = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+      await goBuildFromModule({
+        buildDir: cacheDir('build', `kubernetes-v${version}`),
+        goMod,
+        packages: kubernetesBinaryNames.map((name) => `k8s.io/kubernetes/cmd/${name}`),
+        output: `${outDir}/`,
+        ldflags: [linkFlags, ...versionLinkFlags(version, buildDate)].join(' '),
+        logFile: context.logFile,
+      });
+      const reported = await run(kubernetesBinary('kubeadm', version), ['version', '-o', 'short'], { logFile: context.logFile });
+      if (reported.stdout.trim() !== `v${version}`) {
+        throw new Error(`kubeadm reports ${reported.stdout.trim()}, expected v${version}: the version ldflags did not apply`);
+      }
+      writeFileSync(stampFile(version), `${kubernetesBinariesFingerprint(version)}\n`);
+      return kubernetesBinaryNames.reduce((sum, name) => sum + fileSize(kubernetesBinary(name, version)), 0);
+    },
+  };
+}

@@ -5,7 +5,9 @@ import { buildRecord, saveBuildRecord } from '../build-records.js';
 import { fingerprintLabel, inspectImage } from '../docker.js';
 import { run } from '../exec.js';
 import { fingerprint } from '../fingerprint.js';
-import { fileSize } from '../go-tool.js';
+import { cachedBinary, fileSize } from '../go-tool.js';
+import { notInstalledMessage } from '../host-programs.js';
+import { EnvironmentError } from '../../errors.js';
 import { cacheDir, repoPath } from '../paths.js';
 
 /**
@@ -82,8 +84,7 @@ export function importChanges(app: ImageApp, fp: string): string[] {
 /** The static binary for an app, built from images/<app>/ into the cache (name carries the fingerprint). */
 async function buildBinary(spec: ImageSpec, fp: string, context: BuildContext): Promise<string> {
   const source = repoPath('images', spec.app);
-  const out = cacheDir('bin', `${spec.app}-${fp}`);
-  mkdirSync(cacheDir('bin'), { recursive: true });
+  const out = cachedBinary(spec.app, fp);
   if (spec.language === 'go') {
     context.step(`go build ${spec.app}`);
     await run('go', ['build', '-trimpath', '-buildvcs=false', '-ldflags=-s -w', '-o', out, '.'], {
@@ -104,18 +105,11 @@ async function buildBinary(spec: ImageSpec, fp: string, context: BuildContext): 
 }
 
 /**
- * Debian's busybox-static, installed when missing and we are root on a machine with apt-get (a
- * fresh CI machine); otherwise the error says what to install.
+ * Debian's busybox-static, which the set-up installs (scripts/host-programs.txt); when it is
+ * missing the error says exactly what to install.
  */
-async function ensureBusybox(context: BuildContext): Promise<void> {
-  if (existsSync(busyboxPath)) return;
-  const canInstall = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get');
-  if (!canInstall) throw new Error(`${busyboxPath} is missing: apt-get install busybox-static`);
-  context.step('apt-get install busybox-static');
-  const env = { DEBIAN_FRONTEND: 'noninteractive' };
-  await run('apt-get', ['update', '-qq'], { env, logFile: context.logFile, timeoutMs: 5 * 60_000, allowFailure: true });
-  await run('apt-get', ['install', '-y', '-qq', 'busybox-static'], { env, logFile: context.logFile, timeoutMs: 5 * 60_000 });
-  if (!existsSync(busyboxPath)) throw new Error(`apt-get installed busybox-static but ${busyboxPath} is still missing`);
+async function ensureBusybox(_context: BuildContext): Promise<void> {
+  if (!existsSync(busyboxPath)) throw new EnvironmentError(notInstalledMessage(busyboxPath));
 }
 
 async function buildImage(app: ImageApp, context: BuildContext): Promise<number> {

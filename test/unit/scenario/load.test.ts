@@ -40,7 +40,7 @@ describe('loadScenario', () => {
 
   it('fills defaults on a minimal scenario', () => {
     const result = checkScenario(minimal(BASE), 's.yaml');
-    expect(result.ok && result.scenario.spec).toMatchObject({ kubernetesVersion: '1.34', layout: 'shared', repetitions: 3, warmup: 1 });
+    expect(result.ok && result.scenario.spec).toMatchObject({ kubernetesVersion: '1.37', layout: 'shared', repetitions: 3, warmup: 1 });
   });
 
   it('throws a UserError for an unreadable file', () => {
