@@ -46,7 +46,8 @@ export async function run(requested: string, args: readonly string[], options: R
   if (options.logFile) {
     mkdirSync(dirname(options.logFile), { recursive: true });
     sink = createWriteStream(options.logFile, { flags: 'a' });
-    sink.write(`\n$ ${file} ${args.join(' ')}\n`);
+    // Timestamps: the log is where a slow build's time is read back from, step by step.
+    sink.write(`\n[${new Date().toISOString()}] $ ${file} ${args.join(' ')}\n`);
   }
   const child = execa(file, args, { ...execaOptions, all: true, buffer: true });
   if (sink) child.all?.pipe(sink, { end: false });
@@ -58,7 +59,7 @@ export async function run(requested: string, args: readonly string[], options: R
     if (options.allowFailure) return { exitCode: 127, stdout: '', stderr: missing };
     throw new EnvironmentError(missing);
   }
-  sink?.end();
+  sink?.end(`[${new Date().toISOString()}] exit ${result.exitCode ?? (result.timedOut ? 'timeout' : 'failed')}\n`);
   const out: RunResult = {
     exitCode: result.exitCode ?? (result.failed ? 1 : 0),
     stdout: String(result.stdout ?? ''),

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +32,18 @@ const timings: string[] = [];
 const loadCheckImage = `sysctl-bench.local/kind-load-check:${name}`;
 let kind = '';
 let image = '';
+/**
+ * Host values that a kind node changed on its own before the node image prevented it: systemd's
+ * fs.file-max (and fs.nr_open), Debian's sysctl.d files applied by systemd-sysctl (fs.protected_*,
+ * kernel.pid_max), the kubelet's six kernel tunables. Read on the host before the cluster and after.
+ */
+const guardedHostSysctls: Record<string, string> = {
+  'fs/file-max': '', 'fs/nr_open': '', 'fs/protected_fifos': '', 'fs/protected_regular': '', 'fs/protected_symlinks': '',
+  'fs/protected_hardlinks': '', 'kernel/pid_max': '', 'vm/overcommit_memory': '1', 'vm/panic_on_oom': '0', 'kernel/panic': '10',
+  'kernel/panic_on_oops': '1', 'kernel/keys/root_maxkeys': '1000000', 'kernel/keys/root_maxbytes': '25000000',
+};
+const hostBefore = new Map<string, string>();
+const readHost = (entry: string) => readFileSync(`/proc/sys/${entry}`, 'utf8').trim();
 /** The anonymous volumes (/var) of the node containers, which `kind delete` must remove. */
 let nodeVolumes: string[] = [];
 
@@ -92,6 +104,7 @@ beforeAll(async () => {
   await ensureArtefacts(['kind']);
   kind = await kindBinary();
   writeFileSync(join(work, 'kind.yaml'), kindConfig);
+  for (const entry of Object.keys(guardedHostSysctls)) hostBefore.set(entry, readHost(entry));
   const createStarted = Date.now();
   await run(kind, ['create', 'cluster', '--name', name, '--image', image, '--config', join(work, 'kind.yaml'), '--wait', '0s', '--retain'], {
     env: kindEnv,
@@ -178,6 +191,36 @@ describe('sysctl-bench node image on kind', () => {
       return out.startsWith('Failed/') ? out : undefined;
     });
     expect(reason).toBe('Failed/SysctlForbidden');
+  });
+});
+
+describe('the host kernel under these nodes', () => {
+  it('keeps its values: no node wrote fs.file-max, sysctl.d defaults or the kubelet\'s tunables to it', () => {
+    const after = Object.fromEntries(Object.keys(guardedHostSysctls).map((entry) => [entry, readHost(entry)]));
+    expect(after).toEqual(Object.fromEntries(hostBefore));
+  });
+
+  it('shows each kubelet its own tunables, read-only, and nothing else', async () => {
+    for (const node of [controlPlane, workerA, workerB]) {
+      const mounts = (await run('docker', ['exec', node, 'cat', '/proc/self/mountinfo'])).stdout.split('\n');
+      const procSysMounts = mounts.map((line) => line.split(' ')).filter((fields) => fields[4]?.startsWith('/proc/sys'));
+      // /proc/sys itself is read-only only during early boot: a deliberate write through the node still reaches the kernel
+      expect(procSysMounts.filter((fields) => fields[4] === '/proc/sys' || fields[4] === '/proc/sys/net').map((fields) => fields[4]), node).toEqual([]);
+      for (const [entry, kubeletValue] of Object.entries(guardedHostSysctls)) {
+        if (!kubeletValue) continue;
+        const bound = procSysMounts.find((fields) => fields[4] === `/proc/sys/${entry}`);
+        if (hostBefore.get(entry) === kubeletValue) {
+          expect(bound, `${node}: ${entry} already holds the kubelet's value on this host, so it is not masked`).toBeUndefined();
+          continue;
+        }
+        expect(bound?.[5]?.split(',')[0], `${node}: ${entry} is a read-only view`).toBe('ro');
+        expect((await run('docker', ['exec', node, 'cat', `/proc/sys/${entry}`])).stdout.trim(), `${node}: ${entry}`).toBe(kubeletValue);
+      }
+      const kubelet = await run('docker', ['exec', node, 'journalctl', '--no-pager', '-o', 'cat', '-u', 'kubelet'], { allowFailure: true });
+      expect(kubelet.stdout, `${node}: the kubelet started once, its container manager included`).not.toMatch(/Failed to start ContainerManager/);
+      const guard = await run('docker', ['exec', node, 'systemctl', 'is-active', 'sysctl-bench-host-kernel.service'], { allowFailure: true });
+      expect(guard.stdout.trim(), `${node}: sysctl-bench-host-kernel.service`).toBe('active');
+    }
   });
 });
 

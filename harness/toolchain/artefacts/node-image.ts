@@ -109,6 +109,9 @@ const maskedUnits = [
   'sys-kernel-config.mount',
   'getty.target',
   'console-getty.service',
+  // binfmt_misc is one registry for the whole kernel: a node must not mount or fill it.
+  'proc-sys-fs-binfmt_misc.automount',
+  'proc-sys-fs-binfmt_misc.mount',
 ];
 
 const byMinor = new Map<string, Artefact>();
@@ -197,8 +200,8 @@ function makeNodeImageArtefact(release: KubernetesRelease): Artefact {
       rmSync(join(rootfs, 'preload-images.sh'));
       rmSync(join(rootfs, 'kind/images', 'images.tar'));
 
-      context.step('systemd: enable containerd, image import, kubelet');
-      await chroot(rootfs, ['systemctl', 'enable', 'containerd.service', 'sysctl-bench-images.service', 'kubelet.service'], log);
+      context.step('systemd: enable containerd, image import, kubelet, host-kernel guard');
+      await chroot(rootfs, ['systemctl', 'enable', 'containerd.service', 'sysctl-bench-images.service', 'kubelet.service', 'sysctl-bench-host-kernel.service'], log);
       await chroot(rootfs, ['systemctl', 'set-default', 'multi-user.target'], log);
       await chroot(rootfs, ['systemctl', 'mask', ...maskedUnits], log);
       await trimRootfs(rootfs, log);

@@ -139,17 +139,8 @@ async function buildImage(app: ImageApp, context: BuildContext): Promise<number>
   args.push(tarball, imageRef(app));
   await run('docker', args, { logFile: context.logFile, timeoutMs: 5 * 60_000 });
   rmSync(work, { recursive: true, force: true });
-  await removeStaleTags(app);
   const info = await inspectImage(imageRef(app));
   return info?.sizeBytes ?? fileSize(binary);
-}
-
-/** Tags of this app built from older inputs are dead weight: untag them (an image still in use stays). */
-async function removeStaleTags(app: ImageApp): Promise<void> {
-  const listed = await run('docker', ['image', 'ls', `sysctl-bench/${app}`, '--format', '{{.Repository}}:{{.Tag}}'], { allowFailure: true });
-  for (const ref of listed.stdout.split('\n').map((line) => line.trim()).filter(Boolean)) {
-    if (ref !== imageRef(app) && !ref.endsWith(':<none>')) await run('docker', ['rmi', ref], { allowFailure: true });
-  }
 }
 
 async function probeImages(apps: readonly ImageApp[], id: string): Promise<Probe> {
