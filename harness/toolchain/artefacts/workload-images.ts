@@ -1,7 +1,7 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Artefact, BuildContext, Probe } from '../artefact.js';
-import { buildRecord, saveBuildRecord } from '../build-records.js';
+import { buildRecord } from '../build-records.js';
 import { fingerprintLabel, inspectImage } from '../docker.js';
 import { run } from '../exec.js';
 import { fingerprint } from '../fingerprint.js';
@@ -196,7 +196,10 @@ const artefactFor: Record<ImageApp, Artefact> = {
 
 const pending = new Map<ImageApp, Promise<string>>();
 
-/** Makes sure the image for an app exists here (building it when missing or stale) and returns its tag. */
+/**
+ * Makes sure the image for an app exists here (building its artefact, under the machine-wide build
+ * lock, when it is missing or stale) and returns its tag.
+ */
 export function ensureImage(app: ImageApp, onStep: (title: string) => void = () => {}): Promise<string> {
   let promise = pending.get(app);
   if (!promise) {
@@ -204,13 +207,11 @@ export function ensureImage(app: ImageApp, onStep: (title: string) => void = () 
       const ref = imageRef(app);
       const info = await inspectImage(ref);
       if (info?.labels[fingerprintLabel] !== imageFingerprint(app)) {
-        const artefact = artefactFor[app];
-        const started = Date.now();
-        const sizeBytes = await buildImage(app, { logFile: cacheDir('logs', `${artefact.id}.log`), step: onStep });
-        // The record belongs to the artefact; keep it only once the whole group is current.
-        if ((await artefact.probe()).state !== 'missing') {
-          saveBuildRecord(artefact.id, { fingerprint: artefact.fingerprint(), builtAt: new Date().toISOString(), durationMs: Date.now() - started, sizeBytes });
-        }
+        // Imported here: the registry imports this module.
+        const { ensureArtefacts } = await import('../ensure.js');
+        await ensureArtefacts([artefactFor[app].id], (event) => {
+          if (event.kind === 'step') onStep(event.detail);
+        });
       }
       return ref;
     })();
