@@ -111,7 +111,8 @@ beforeAll(async () => {
     timeoutMs: 15 * 60_000,
     logFile: join(work, 'kind-create.log'),
   }).catch(async (error: unknown) => {
-    // keep the nodes' own account of the failure in the test output
+    // keep kind's and the nodes' own account of the failure in the test output
+    console.log(`[node-image.test] kind create log:\n${readFileSync(join(work, 'kind-create.log'), 'utf8').split('\n').slice(-40).join('\n')}`);
     for (const node of [controlPlane, workerA, workerB]) {
       const journal = await run('docker', ['exec', node, 'journalctl', '--no-pager', '-n', '60', '-u', 'kubelet', '-u', 'containerd', '-u', 'sysctl-bench-images'], { allowFailure: true });
       console.log(`[node-image.test] ${node} journal:\n${journal.stdout}`);
