@@ -67,22 +67,29 @@ export interface ExitedContainer {
  * Waits for a container to exit, killing it when the deadline passes, then reads its output.
  * Does not remove it: the caller does, in a finally.
  */
-export async function waitForExit(containerId: string, deadlineMs: number): Promise<ExitedContainer> {
+export async function waitForExit(containerId: string, deadlineMs: number, signal?: AbortSignal): Promise<ExitedContainer> {
   const client = await getContainerRuntimeClient();
   const container = client.container.getById(containerId);
   let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
   let killed = false;
-  const deadline = new Promise<'deadline'>((resolve) => {
+  const deadline = new Promise<'deadline' | 'aborted'>((resolve) => {
     timer = setTimeout(() => resolve('deadline'), deadlineMs);
+    onAbort = () => resolve('aborted');
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
   });
   try {
     const outcome = await Promise.race([container.wait() as Promise<{ StatusCode: number }>, deadline]);
-    if (outcome === 'deadline') {
+    if (outcome === 'deadline' || outcome === 'aborted') {
       killed = true;
       await container.kill().catch(() => undefined);
     }
+    // Interrupted: the container is stopped; the caller removes it and the run stops here.
+    if (outcome === 'aborted' && signal) throw signal.reason instanceof Error ? signal.reason : new Error('interrupted');
   } finally {
     if (timer) clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
   const inspect = await container.inspect();
   const logs = (await container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;

@@ -26,6 +26,8 @@ export interface LoadRunOptions {
   sysctls?: Record<string, string>;
   /** Extra labels, e.g. workload and variant, for finding the container while it runs. */
   labels?: Record<string, string>;
+  /** Ctrl-C: the container is killed and removed, and the run rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface LoadResult extends LoadMeasurement {
@@ -77,9 +79,10 @@ export class LoadDriver {
 
     let containerId: string | undefined;
     try {
+      options.signal?.throwIfAborted();
       const started = await container.start();
       containerId = started.getId();
-      const exited = await waitForExit(containerId, deadlineMs);
+      const exited = await waitForExit(containerId, deadlineMs, options.signal);
       const output = { stdout: exited.stdout, stderr: exited.stderr };
       if (exited.killed) throw new LoadError(`loadgen did not stop within ${deadlineMs} ms and was killed`, output);
       // 0: the run happened; 3: loadgen's watchdog ended it but still printed what it had.

@@ -1,10 +1,18 @@
-import { outcomeOfPrediction, predictAdmission, scenarioPodSecurity, type AdmissionPrediction, type PredictedOutcome } from '../policy/index.js';
+import { outcomeOfPrediction, POOL_LABEL, predictAdmission, scenarioPodSecurity, type AdmissionPrediction, type PredictedOutcome } from '../policy/index.js';
+import type { AllowlistSource, ClusterFacts, ImageSet } from '../provider/types.js';
+import type { Scenario, ScenarioPool } from '../scenario/schema.js';
 import { objectName, type WorkloadDeployment } from '../workloads/spec.js';
-import type { Scenario } from '../scenario/schema.js';
 
 export interface PlannedPool {
   name: string;
+  /** The allowlist admission is predicted from: the scenario's on kind, the kubelets' own on an existing cluster. */
   allowedUnsafeSysctls: string[];
+  source: AllowlistSource;
+  /** The labels that select the pool's nodes (and, on kind, that its worker gets). */
+  nodeSelector: Record<string, string>;
+  /** Labels a kind worker gets beside sysctl-bench/pool (the scenario's nodeSelector). */
+  labels: Record<string, string>;
+  pinnedNodes?: string[];
 }
 
 export interface PlannedCluster {
@@ -28,23 +36,47 @@ export interface Plan {
   deployments: PlannedDeployment[];
 }
 
-/** Images the plan needs, by app; filled in by the toolchain phase. */
-export type ImageRefs = Record<'net-server' | 'ipc-bench', string>;
+export interface PlanInputs {
+  images: Pick<ImageSet, 'net-server' | 'ipc-bench' | 'pullPolicy'>;
+  /** The cluster of the whole run (no pool), or of one pool with layout per-pool. */
+  clusterName: (pool?: string) => string;
+  /** The pools as the kubelets have them; without, as the scenario declares them. */
+  facts?: Pick<ClusterFacts, 'kubernetesVersion' | 'pools' | 'kernelSysctls'>;
+  /** NodePort where a load container beside the cluster may need it (kind); else ClusterIP. */
+  serviceType: 'NodePort' | 'ClusterIP';
+}
+
+/** The labels that select a pool's nodes: its nodeSelector, else sysctl-bench/pool=<name>. */
+export function poolSelector(pool: Pick<ScenarioPool, 'name' | 'nodeSelector'>): Record<string, string> {
+  return pool.nodeSelector && Object.keys(pool.nodeSelector).length > 0 ? { ...pool.nodeSelector } : { [POOL_LABEL]: pool.name };
+}
 
 /**
  * Expands a scenario into what will be created: clusters (one for all pools, or one per pool),
  * one deployment per workload variant on its pool, and the admission the policy model predicts
- * for each (with the node kernel's sysctl inventory, when given, so that a name the kernel lacks
- * is predicted unsupported). Pure: no cluster is touched.
+ * for each, from the pools' allowlists as the kubelets have them (and the nodes' sysctl inventory,
+ * when known, so that a name the kernel lacks is predicted unsupported). Pure: no cluster is touched.
  */
-export function buildPlan(scenario: Scenario, images: ImageRefs, runKey: string, kernelSysctls?: ReadonlySet<string>): Plan {
+export function buildPlan(scenario: Scenario, inputs: PlanInputs): Plan {
   const spec = scenario.spec;
-  const kubernetesVersion = spec.kubernetesVersion;
+  const kubernetesVersion = inputs.facts?.kubernetesVersion ?? spec.kubernetesVersion;
+  const kernelSysctls = inputs.facts?.kernelSysctls;
+  // The scenario's namespace Pod Security (the run puts these labels on its namespace).
   const podSecurity = scenarioPodSecurity(scenario);
-  const pools: PlannedPool[] = spec.pools.map((pool) => ({ name: pool.name, allowedUnsafeSysctls: [...pool.allowedUnsafeSysctls] }));
+  const pools: PlannedPool[] = spec.pools.map((pool) => {
+    const observed = inputs.facts?.pools.find((facts) => facts.pool === pool.name);
+    return {
+      name: pool.name,
+      allowedUnsafeSysctls: [...(observed?.allowedUnsafeSysctls ?? pool.allowedUnsafeSysctls)],
+      source: observed?.source ?? 'scenario',
+      nodeSelector: poolSelector(pool),
+      labels: { ...(pool.nodeSelector ?? {}) },
+      ...(observed?.pinnedNodes ? { pinnedNodes: [...observed.pinnedNodes] } : {}),
+    };
+  });
   const clusters: PlannedCluster[] = spec.layout === 'per-pool'
-    ? pools.map((pool) => ({ name: clusterName(runKey, pool.name), pools: [pool] }))
-    : [{ name: clusterName(runKey), pools }];
+    ? pools.map((pool) => ({ name: inputs.clusterName(pool.name), pools: [pool] }))
+    : [{ name: inputs.clusterName(), pools }];
   const clusterOf = (pool: string) => clusters.find((cluster) => cluster.pools.some((p) => p.name === pool))?.name ?? '';
   const usedLater = [...(spec.load ?? []), ...(spec.ipc ?? []), ...(spec.isolation ?? [])].map((entry) => entry.workload);
   // An isolation check without a workload may probe any of them.
@@ -79,10 +111,14 @@ export function buildPlan(scenario: Scenario, images: ImageRefs, runKey: string,
           cluster: clusterOf(pool.name),
           kind: workload.kind,
           app: workload.app,
-          image: images[workload.app],
+          image: inputs.images[workload.app],
+          imagePullPolicy: inputs.images.pullPolicy,
           replicas: workload.kind === 'DaemonSet' ? 1 : workload.replicas ?? 1,
           sysctls,
           settings: Object.fromEntries(Object.entries(workload.settings ?? {}).map(([key, value]) => [key, String(value)])),
+          nodeSelector: { ...pool.nodeSelector },
+          ...(pool.pinnedNodes ? { pinnedNodes: [...pool.pinnedNodes] } : {}),
+          serviceType: inputs.serviceType,
           hostNetwork: workload.hostNetwork,
           hostIPC: workload.hostIPC,
           prediction,
@@ -100,16 +136,30 @@ export function outcomeOf(prediction: AdmissionPrediction): PlannedDeployment['e
 }
 
 /**
- * kind cluster names: sb-<scenario>[-<pool>]; short, since kind derives node container names from
- * them. A longer name is cut and ends in a hash of the whole, so that two pools whose names share
- * a long beginning stay two clusters.
+ * Cluster names: sb-<scenario>[-<pool>]-<short run id> by default, unique per run and readable;
+ * with --name, that name (and <name>-<pool> per pool). At most 45 characters, since kind derives
+ * node container names (and so hostnames, at most 63 characters) from them.
+ */
+export function clusterNamer(scenarioName: string, shortId: string, fixed?: string): (pool?: string) => string {
+  return (pool?: string) => {
+    if (fixed !== undefined) return pool ? shortened(objectName(fixed, pool), 45) : fixed;
+    return `${clusterName(scenarioName, pool)}-${shortId}`;
+  };
+}
+
+/**
+ * kind cluster names without the run's id: sb-<scenario>[-<pool>]. A longer name is cut and ends
+ * in a hash of the whole, so that two pools whose names share a long beginning stay two clusters.
  */
 export function clusterName(runKey: string, pool?: string): string {
-  const full = objectName('sb', runKey, ...(pool ? [pool] : []));
-  if (full.length <= 40) return full;
+  return shortened(objectName('sb', runKey, ...(pool ? [pool] : [])), 40);
+}
+
+function shortened(full: string, max: number): string {
+  if (full.length <= max) return full;
   let hash = 0x811c9dc5;
   for (let i = 0; i < full.length; i++) hash = Math.imul(hash ^ full.charCodeAt(i), 0x01000193) >>> 0;
-  return `${full.slice(0, 32).replace(/-+$/, '')}-${hash.toString(36).padStart(7, '0').slice(0, 7)}`;
+  return `${full.slice(0, max - 8).replace(/-+$/, '')}-${hash.toString(36).padStart(7, '0').slice(0, 7)}`;
 }
 
 /** The object name of a workload variant: the pool is part of it when the workload runs on several. */

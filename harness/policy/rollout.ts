@@ -81,6 +81,8 @@ export interface NodePool {
   readonly allowedUnsafeSysctls: readonly string[];
   /** More kubelet flags for this pool's node (flag name without dashes → value). */
   readonly extraKubeletArgs?: Readonly<Record<string, string>>;
+  /** More labels for this pool's node, beside sysctl-bench/pool=<name> (e.g. the scenario's nodeSelector). */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 export interface KindClusterOptions {
@@ -123,7 +125,7 @@ export function kindClusterConfig(options: KindClusterOptions): KindCluster {
     kubeadmConfigPatches: [kindNodePatch('join', {
       ...common,
       ...(pool.extraKubeletArgs ?? {}),
-      'node-labels': `${POOL_LABEL}=${pool.name}`,
+      'node-labels': Object.entries({ ...(pool.labels ?? {}), [POOL_LABEL]: pool.name }).map(([key, value]) => `${key}=${value}`).join(','),
       ...allowlistKubeletArgs(pool.allowedUnsafeSysctls),
     })],
   }));

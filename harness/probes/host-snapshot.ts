@@ -1,7 +1,7 @@
-import { readSysctl } from './readers.js';
+import { readHostSysctl } from './readers.js';
 
 /**
- * Sysctls whose host values the whole run must leave as they were: the namespaced ones the
+ * Sysctls whose values the whole run must leave as they were: the namespaced ones the
  * scenarios tune (in the host's own namespaces) and the node-level ones the proofs touch.
  * Counters that move by themselves (file-nr, entropy) are deliberately not here.
  */
@@ -13,17 +13,26 @@ export const watchedHostSysctls = [
 
 export type Snapshot = Record<string, string>;
 
-export async function snapshotHost(extra: readonly string[] = []): Promise<Snapshot> {
-  const names = [...new Set([...watchedHostSysctls, ...extra])].sort();
+/** The names a snapshot reads: the watched list plus the scenario's own. */
+export function snapshotNames(extra: readonly string[] = []): string[] {
+  return [...new Set([...watchedHostSysctls, ...extra])].sort();
+}
+
+/** Reads each name with `read`; a sysctl the kernel lacks cannot change either, so it is left out. */
+export async function snapshotWith(read: (name: string) => Promise<string>, names: readonly string[]): Promise<Snapshot> {
   const snapshot: Snapshot = {};
   for (const name of names) {
     try {
-      snapshot[name] = await readSysctl(undefined, { where: 'host' }, name);
+      snapshot[name] = await read(name);
     } catch {
-      // A sysctl this kernel lacks cannot change either.
+      // absent on this kernel
     }
   }
   return snapshot;
+}
+
+export function snapshotHost(extra: readonly string[] = []): Promise<Snapshot> {
+  return snapshotWith(readHostSysctl, snapshotNames(extra));
 }
 
 export function diffSnapshots(before: Snapshot, after: Snapshot): Array<{ name: string; before: string | undefined; after: string | undefined }> {

@@ -1,10 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { execInPod, type Kube } from '../kube/client.js';
-import { nodeExec } from '../cluster/kind-cluster.js';
-import { namespace } from '../workloads/spec.js';
+import type { Cluster } from '../provider/types.js';
 import { normaliseValue, procPath } from './sysctl-path.js';
 
-/** Where a sysctl value is read, each in its own namespaces: the real machine, a kind node, a pod. */
+/** Where a sysctl value is read, each in its own namespaces: the machine running sysctl-bench, a node, a pod. */
 export type Place =
   | { where: 'host' }
   | { where: 'node'; node: string }
@@ -18,34 +16,44 @@ export function describePlace(place: Place): string {
   }
 }
 
-export async function readSysctl(kube: Kube | undefined, place: Place, name: string): Promise<string> {
-  const path = procPath(name);
-  switch (place.where) {
-    case 'host':
-      return normaliseValue(await readFile(path, 'utf8'));
-    case 'node': {
-      const out = await nodeExec(place.node, ['cat', path]);
-      return normaliseValue(out.stdout);
-    }
-    case 'pod': {
-      if (!kube) throw new Error('reading a pod needs a cluster client');
-      const out = await execInPod(kube, namespace, place.pod, place.container ?? 'app', ['cat', path]);
-      if (!out.ok) throw new Error(`cat ${path} in pod ${place.pod} failed: ${out.message ?? out.stderr}`);
-      return normaliseValue(out.stdout);
-    }
-  }
+/** Reads and writes sysctls wherever a proof looks; the isolation checks see nothing else of a cluster. */
+export interface Prober {
+  read(place: Place, name: string): Promise<string>;
+  /** Writes on a node, in its root namespaces. */
+  writeNode(node: string, name: string, value: string): Promise<void>;
+  /** Tries to write from inside a pod; returns the error text when the pod may not. */
+  tryWritePod(pod: string, name: string, value: string): Promise<{ ok: boolean; message: string }>;
 }
 
-/**
- * Writes a sysctl on a node (the pod's host). The value travels as an argument of `sh -c`,
- * never inside the script text.
- */
-export async function writeNodeSysctl(node: string, name: string, value: string): Promise<void> {
-  await nodeExec(node, ['sh', '-c', 'printf "%s\\n" "$1" > "$2"', 'sh', value, procPath(name)]);
+/** The machine running sysctl-bench: on kind, the nodes' own kernel. */
+export async function readHostSysctl(name: string): Promise<string> {
+  return normaliseValue(await readFile(procPath(name), 'utf8'));
 }
 
-/** Tries to write a sysctl from inside a pod; returns the error text when the pod may not. */
-export async function tryWritePodSysctl(kube: Kube, pod: string, name: string, value: string): Promise<{ ok: boolean; message: string }> {
-  const out = await execInPod(kube, namespace, pod, 'app', ['sh', '-c', 'printf "%s\\n" "$1" > "$2"', 'sh', value, procPath(name)]);
-  return { ok: out.ok, message: (out.stderr || out.message || '').trim() };
+/** A Prober over one cluster: nodes through their NodeAccess, pods through the API's exec. */
+export function clusterProber(cluster: Pick<Cluster, 'objects' | 'node'>): Prober {
+  return {
+    async read(place, name) {
+      switch (place.where) {
+        case 'host':
+          return readHostSysctl(name);
+        case 'node':
+          return (await cluster.node(place.node)).readSysctl(name);
+        case 'pod': {
+          const path = procPath(name);
+          const out = await cluster.objects.exec(place.pod, ['cat', path], { container: place.container ?? 'app' });
+          if (!out.ok) throw new Error(`cat ${path} in pod ${place.pod} failed: ${out.message ?? out.stderr}`);
+          return normaliseValue(out.stdout);
+        }
+      }
+    },
+    async writeNode(node, name, value) {
+      await (await cluster.node(node)).writeSysctl(name, value);
+    },
+    async tryWritePod(pod, name, value) {
+      // The value travels as an argument of `sh -c`, never inside the script text.
+      const out = await cluster.objects.exec(pod, ['sh', '-c', 'printf "%s\\n" "$1" > "$2"', 'sh', value, procPath(name)]);
+      return { ok: out.ok, message: (out.stderr || out.message || '').trim() };
+    },
+  };
 }

@@ -57,6 +57,8 @@ export const EnvironmentSchema = z.object({
   /** cgroup version of the machine that ran the nodes. */
   cgroupVersion: z.enum(['v1', 'v2']).optional(),
   sysctlBench: z.object({ version: z.string(), commit: z.string().optional(), dirty: z.boolean().optional() }).optional(),
+  /** Where the nodes differ from the scenario or from each other, as found before the run (also recorded as notes). */
+  findings: z.array(z.string()).optional(),
 });
 
 /** What an operator applies to roll the tuning out; produced by the pipeline, shown verbatim. */
@@ -143,6 +145,14 @@ export const MeasurementSchema = z.object({
     cpuPercent: z.number().optional(),
     droppedIterations: z.number().optional(),
     saturated: z.boolean(),
+    /** Each load generator of the measurement (the pods of an Indexed Job), with its own saturation. */
+    generators: z.array(z.object({
+      name: z.string(),
+      node: z.string().optional(),
+      saturated: z.boolean(),
+      reasons: z.array(z.string()),
+      cpuPercent: z.number(),
+    })).optional(),
   }),
 });
 

@@ -1,57 +1,65 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus, release, totalmem, type as osType } from 'node:os';
-import { readFileSync } from 'node:fs';
-import { kindClusterConfig, allowlistKubeletArgs, POOL_LABEL } from '../policy/index.js';
-import type { Environment, NodeInfo } from '../results/raw.js';
-import { run } from '../toolchain/exec.js';
-import { kindBinary } from '../toolchain/artefacts/kind.js';
 import type { Plan } from '../plan/plan.js';
-
-/** The kind config for one planned cluster: a control plane and one labelled, allowlisted worker per pool. */
-export function kindConfigFor(plan: Plan, clusterName: string, nodeImage: string) {
-  const cluster = plan.clusters.find((candidate) => candidate.name === clusterName);
-  if (!cluster) throw new Error(`no planned cluster ${clusterName}`);
-  return kindClusterConfig({
-    name: cluster.name,
-    kubernetesVersion: plan.kubernetesVersion,
-    nodeImage,
-    pools: cluster.pools,
-    // The CI hosts run cgroup v1; from Kubernetes 1.35 the kubelet refuses it unless told otherwise.
-    allowCgroupV1: true,
-  });
-}
+import { plannedKindNodes } from '../provider/kind/config.js';
+import type { ClusterFacts, ProviderEnvironment } from '../provider/types.js';
+import type { Environment, NodeInfo } from '../results/raw.js';
+import { buildInfo } from '../version.js';
 
 /**
- * Node names as kind gives them: <cluster>-control-plane, then <cluster>-worker, -worker2, ...
- * in the order of the config's workers, which is the order of the pools.
+ * The environment section: where the numbers come from. On kind the nodes are as planned (the
+ * kubelet flags sysctl-bench gave them, on this machine's kernel and cgroups); on an existing
+ * cluster each node as read: its kernel, OS, runtime and kubelet version from its status, and
+ * the configuration its live kubelet reported (configz).
  */
-export function plannedNodes(plan: Plan): NodeInfo[] {
-  const nodes: NodeInfo[] = [];
-  for (const cluster of plan.clusters) {
-    nodes.push({ name: `${cluster.name}-control-plane`, pool: '-', role: 'control-plane', kubeletFlags: [], allowedUnsafeSysctls: [] });
-    cluster.pools.forEach((pool, index) => {
-      const flags = Object.entries({ 'node-labels': `${POOL_LABEL}=${pool.name}`, ...allowlistKubeletArgs(pool.allowedUnsafeSysctls) })
-        .map(([flag, value]) => `--${flag}=${value}`);
-      nodes.push({
-        name: `${cluster.name}-worker${index === 0 ? '' : index + 1}`,
-        pool: pool.name,
-        role: 'worker',
-        kubeletFlags: flags,
-        allowedUnsafeSysctls: [...pool.allowedUnsafeSysctls],
-      });
-    });
-  }
-  return nodes;
-}
-
-export async function describeEnvironment(plan: Plan, kubernetesPatch: string): Promise<Environment> {
-  const kind = await kindBinary().then((binary) => run(binary, ['version'], { allowFailure: true })).catch(() => undefined);
+export function describeEnvironment(plan: Plan, facts: ClusterFacts, provider: ProviderEnvironment): Environment {
+  const onKind = provider.provider === 'kind';
+  const findings = [...facts.findings, ...facts.pools.flatMap((pool) => pool.findings)];
   return {
-    kubernetesVersion: kubernetesPatch,
-    kindVersion: kind?.stdout.trim().split(/\s+/)[1] ?? 'unknown',
+    kubernetesVersion: facts.kubernetesPatch,
+    ...(onKind ? { kindVersion: provider.detail.replace(/^kind /, '') } : {}),
     kernel: release(),
     machine: { cpus: cpus().length, memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB`, os: osName() },
-    nodes: plannedNodes(plan),
+    nodes: onKind ? kindNodes(plan, facts) : observedNodes(facts),
+    provider: provider.provider,
+    ...(provider.nodeImage ? { nodeImage: provider.nodeImage } : {}),
+    ...(provider.containerRuntime ? { containerRuntime: provider.containerRuntime } : {}),
+    // The machine that ran the nodes: this one on kind; unknown here for a cluster someone else runs.
+    ...(onKind ? { cgroupVersion: cgroupVersion() } : {}),
+    sysctlBench: buildInfo(),
+    ...(findings.length > 0 ? { findings } : {}),
   };
+}
+
+/** kind nodes as planned: the flags sysctl-bench gives each kubelet, on this machine's kernel. */
+function kindNodes(plan: Plan, facts: ClusterFacts): NodeInfo[] {
+  return plannedKindNodes(plan).map((node) => ({
+    ...node,
+    kernel: release(),
+    kubeletVersion: `v${facts.kubernetesPatch}`,
+    ...(node.role === 'worker' ? { kubeletConfig: { allowedUnsafeSysctls: node.allowedUnsafeSysctls }, kubeletConfigSource: 'planned (from the scenario)' } : {}),
+  }));
+}
+
+function observedNodes(facts: ClusterFacts): NodeInfo[] {
+  return facts.pools.flatMap((pool) => pool.nodes.map((node) => ({
+    name: node.name,
+    pool: pool.pool,
+    role: 'worker',
+    // The flags are not read here (that needs a privileged pod on the node); configz holds their effect.
+    kubeletFlags: [],
+    allowedUnsafeSysctls: [...node.allowedUnsafeSysctls],
+    ...(node.kernel ? { kernel: node.kernel } : {}),
+    ...(node.osImage ? { osImage: node.osImage } : {}),
+    ...(node.containerRuntime ? { containerRuntime: node.containerRuntime } : {}),
+    ...(node.kubeletVersion ? { kubeletVersion: node.kubeletVersion } : {}),
+    ...(node.kubeletConfig ? { kubeletConfig: node.kubeletConfig } : {}),
+    kubeletConfigSource: node.source === 'configz' ? 'configz (the live kubelet)' : `declared in the scenario, not observed: ${node.unreadable ?? 'configz could not be read'}`,
+  })));
+}
+
+function cgroupVersion(): 'v1' | 'v2' {
+  return existsSync('/sys/fs/cgroup/cgroup.controllers') ? 'v2' : 'v1';
 }
 
 function osName(): string {

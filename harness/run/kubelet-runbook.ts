@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { nodeExec } from '../cluster/kind-cluster.js';
 import { buildAllowlist, kubeletExtraArgsLine } from '../policy/index.js';
+import type { NodeAccess } from '../provider/types.js';
 import type { IsolationValue } from '../results/raw.js';
+import { sleep } from './abort.js';
 
 /**
  * The seed article's procedure on a running node, step by step: the kubelet's drop-in reads
@@ -23,20 +23,20 @@ export interface KubeletRestart {
   active: boolean;
 }
 
-async function step(steps: RunbookStep[], node: string, title: string, command: string[]): Promise<string> {
-  const out = await nodeExec(node, command, true);
+async function step(steps: RunbookStep[], node: NodeAccess, title: string, command: string[]): Promise<string> {
+  const out = await node.exec(command, { allowFailure: true });
   const output = [out.stdout, out.stderr].filter(Boolean).join('\n').trim();
   steps.push({ step: title, output: out.exitCode === 0 ? output : `exit ${out.exitCode}: ${output}` });
   return output;
 }
 
-export async function readSysconfig(node: string): Promise<string | undefined> {
-  const out = await nodeExec(node, ['cat', sysconfigFile], true);
+export async function readSysconfig(node: NodeAccess): Promise<string | undefined> {
+  const out = await node.exec(['cat', sysconfigFile], { allowFailure: true });
   return out.exitCode === 0 ? out.stdout : undefined;
 }
 
 /** Writes /etc/sysconfig/kubelet (content as an argument, never in the script text) and restarts the kubelet. */
-export async function applyKubeletExtraArgs(node: string, line: string | undefined, settleMs = 15_000): Promise<KubeletRestart> {
+export async function applyKubeletExtraArgs(node: NodeAccess, line: string | undefined, settleMs = 15_000, signal?: AbortSignal): Promise<KubeletRestart> {
   const steps: RunbookStep[] = [];
   await step(steps, node, 'systemctl cat kubelet (the drop-in reads /etc/sysconfig/kubelet)', ['systemctl', 'cat', 'kubelet']);
   if (line === undefined) {
@@ -46,18 +46,18 @@ export async function applyKubeletExtraArgs(node: string, line: string | undefin
   }
   await step(steps, node, 'systemctl daemon-reload', ['systemctl', 'daemon-reload']);
   await step(steps, node, 'systemctl restart kubelet', ['systemctl', 'restart', 'kubelet']);
-  await sleep(settleMs);
+  await sleep(settleMs, signal);
   const active = (await step(steps, node, 'systemctl is-active kubelet', ['systemctl', 'is-active', 'kubelet'])) === 'active';
   const processes = await step(steps, node, 'ps -eo args (kubelet)', ['ps', '-eo', 'args']);
   const commandLine = processes.split('\n').find((entry) => /(^|\/)kubelet\s/.test(entry));
-  const values: IsolationValue[] = [{ where: `node ${node}`, name: sysconfigFile, value: line ?? '(absent)', at: 'after write' }];
-  if (commandLine) values.push({ where: `node ${node}`, name: 'kubelet command line', value: commandLine, at: 'after restart' });
+  const values: IsolationValue[] = [{ where: `node ${node.name}`, name: sysconfigFile, value: line ?? '(absent)', at: 'after write' }];
+  if (commandLine) values.push({ where: `node ${node.name}`, name: 'kubelet command line', value: commandLine, at: 'after restart' });
   return { steps, values, commandLine, active };
 }
 
 /** The kubelet's recent log lines, to quote its own words when it refuses to start. */
-export async function kubeletJournal(node: string, lines = 80): Promise<string> {
-  const out = await nodeExec(node, ['journalctl', '-u', 'kubelet', '--no-pager', '-n', String(lines), '-o', 'cat'], true);
+export async function kubeletJournal(node: NodeAccess, lines = 80): Promise<string> {
+  const out = await node.exec(['journalctl', '-u', 'kubelet', '--no-pager', '-n', String(lines), '-o', 'cat'], { allowFailure: true });
   return out.stdout;
 }
 

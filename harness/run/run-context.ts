@@ -1,26 +1,36 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ProviderRun } from '../provider/types.js';
 import { RawResultsWriter } from '../results/raw-writer.js';
 import type { RawRecord } from '../results/raw.js';
 
-/** Everything a phase needs to record what it did: where the run lives and the append-only raw results. */
-export class RunContext {
+/** Where a run records what it did, and the one signal that stops it. */
+export interface RunRecorder extends ProviderRun {
+  record(record: RawRecord): Promise<void>;
+  /** Runs the registered undo steps now, newest first. */
+  cleanup(): Promise<void>;
+}
+
+/** Everything a phase needs to record what it did: where the run lives, the append-only raw results, and the signal that stops it. */
+export class RunContext implements RunRecorder {
   readonly phases: Array<{ name: string; durationMs: number; ok: boolean }> = [];
   readonly logsDir: string;
   readonly cleanups: Array<{ title: string; action: () => Promise<void> }> = [];
 
   private constructor(
     readonly runId: string,
+    readonly shortId: string,
     readonly runDir: string,
     readonly raw: RawResultsWriter,
     readonly say: (line: string) => void,
+    readonly signal: AbortSignal,
   ) {
     this.logsDir = join(runDir, 'logs');
     mkdirSync(this.logsDir, { recursive: true });
   }
 
-  static async open(runId: string, runDir: string, say: (line: string) => void): Promise<RunContext> {
-    return new RunContext(runId, runDir, await RawResultsWriter.open(runDir), say);
+  static async open(ids: { runId: string; shortId: string }, runDir: string, say: (line: string) => void, signal: AbortSignal): Promise<RunContext> {
+    return new RunContext(ids.runId, ids.shortId, runDir, await RawResultsWriter.open(runDir), say, signal);
   }
 
   logFile(name: string): string {
@@ -52,7 +62,7 @@ export class RunContext {
     }
   }
 
-  /** Registers an undo step; run in reverse order at the end, on failure and on Ctrl-C. */
+  /** Registers an undo step; run in reverse order at the end, on failure and after Ctrl-C. */
   onCleanup(title: string, action: () => Promise<void>): void {
     this.cleanups.push({ title, action });
   }

@@ -1,9 +1,8 @@
 import { LineCounter, parseDocument } from 'yaml';
 import type { ManifestProblem, PodTemplate } from '../manifests/read-workloads.js';
-import { buildPlan } from '../plan/plan.js';
+import { buildPlan, clusterName } from '../plan/plan.js';
 import { workloadReport, type WorkloadReport } from '../policy/validation-report.js';
 import { workloadObject } from '../workloads/manifest.js';
-import { namespace } from '../workloads/spec.js';
 import { checkScenario } from './load.js';
 import { locate } from './locate.js';
 
@@ -16,6 +15,9 @@ export interface ScenarioValidation {
   readonly problems: ManifestProblem[];
   readonly workloads: WorkloadReport[];
 }
+
+/** The namespace a run creates is sysctl-bench-<short run id>; validate names it by its pattern. */
+const namespace = 'sysctl-bench-<run id>';
 
 export function validateScenarioText(text: string, file: string, kernelSysctls?: ReadonlySet<string>): ScenarioValidation {
   const check = checkScenario(text, file);
@@ -36,14 +38,19 @@ export function validateScenarioText(text: string, file: string, kernelSysctls?:
     const pos = locate(document, lineCounter, path);
     return `${file}:${pos.line}:${pos.col}`;
   };
-  const plan = buildPlan(scenario, { 'net-server': 'sysctl-bench/net-server', 'ipc-bench': 'sysctl-bench/ipc-bench' }, scenario.metadata.name, kernelSysctls);
+  const plan = buildPlan(scenario, {
+    images: { 'net-server': 'sysctl-bench/net-server', 'ipc-bench': 'sysctl-bench/ipc-bench', pullPolicy: 'Never' },
+    clusterName: (pool) => clusterName(scenario.metadata.name, pool),
+    facts: { kubernetesVersion: scenario.spec.kubernetesVersion, pools: [], kernelSysctls },
+    serviceType: 'NodePort',
+  });
   const pools = new Map(plan.clusters.flatMap((cluster) => cluster.pools.map((pool) => [pool.name, pool] as const)));
   const workloads: WorkloadReport[] = [];
   for (const deployment of plan.deployments) {
     const workloadIndex = scenario.spec.workloads.findIndex((workload) => workload.name === deployment.workload);
     const variantIndex = scenario.spec.workloads[workloadIndex]?.variants.findIndex((variant) => variant.name === deployment.variant) ?? -1;
     const variantPath = ['spec', 'workloads', workloadIndex, 'variants', variantIndex];
-    const pod = workloadObject(deployment).body.spec?.template.spec;
+    const pod = workloadObject(deployment, namespace).body.spec?.template.spec;
     const template: PodTemplate = {
       source: where(variantPath).replace(/:\d+$/, ''),
       kind: deployment.kind,

@@ -6,12 +6,14 @@ import { isValidSysctlName, isValidSysctlPattern, namespacedBy, SYSCTL_MAX_LENGT
 import { POD_SECURITY_LEVELS } from '../policy/pod-security.js';
 import { valueProblem } from '../policy/values.js';
 import { isModelled, NEWEST_MODELLED, OLDEST_MODELLED, parseMinorVersion, type MinorVersion } from '../policy/versions.js';
+import { ISOLATION_CHECKS, isolationCheck } from '../probes/checks/index.js';
 import { defaultKubernetesMinor, runnableKubernetesVersions } from '../toolchain/versions.js';
 import { closestName } from '../manifests/suggest.js';
 import { APP_SETTINGS, settingVariable } from './app-settings.js';
 import { DurationSchema } from './duration.js';
 import { loadProblems, SCENARIO_LIMITS as LIMITS } from './limits.js';
 import { ipcMetricNames, loadMetricNamesFor } from './metrics.js';
+import { WORKLOAD_APPS, workloadApp } from '../workloads/apps/index.js';
 
 /**
  * The scenario file: which node pools (kubelet configurations) to build, which workloads and sysctl
@@ -20,6 +22,8 @@ import { ipcMetricNames, loadMetricNamesFor } from './metrics.js';
  */
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 const Name = z.string().max(63).regex(DNS_LABEL, 'must be a DNS label: lowercase letters, digits and -, starting and ending alphanumeric')
   .describe('A DNS label (lowercase letters, digits, -), at most 63 characters.');
 // Durations are read by the same function the run converts them with (./duration.ts).
@@ -33,6 +37,8 @@ export const POOL_FIELDS_DOC = 'A kubelet configuration; each becomes a worker n
 const PoolSchema = z.strictObject({
   name: Name,
   allowedUnsafeSysctls: z.array(z.string().max(SYSCTL_MAX_LENGTH)).max(LIMITS.patterns).default([]).describe('The kubelet --allowed-unsafe-sysctls patterns for this pool.'),
+  nodeSelector: z.record(z.string().regex(LABEL_KEY, 'must be a label key, e.g. node.kubernetes.io/pool'), z.string().regex(LABEL_VALUE, 'must be a label value'))
+    .optional().describe('The labels of this pool\'s nodes. On an existing cluster they select the nodes; on kind the pool\'s worker gets them. Default: sysctl-bench/pool=<name>.'),
 }).describe(POOL_FIELDS_DOC);
 
 const VariantSchema = z.strictObject({
@@ -43,7 +49,7 @@ const VariantSchema = z.strictObject({
 const WorkloadSchema = z.strictObject({
   name: Name,
   kind: z.enum(['Deployment', 'StatefulSet', 'DaemonSet']),
-  app: z.enum(['net-server', 'ipc-bench']).describe('Built-in workload image.'),
+  app: z.enum(WORKLOAD_APPS).describe('Built-in workload image.'),
   pool: z.union([Name, z.literal('*')]).describe('The node pool to schedule on; * runs it on every pool.'),
   hostNetwork: z.boolean().optional().describe('Run in the node\'s network namespace (net.* sysctls are then refused).'),
   hostIPC: z.boolean().optional().describe('Run in the node\'s IPC namespace (IPC sysctls are then refused).'),
@@ -63,6 +69,11 @@ const LoadCommonSchema = z.strictObject({
     'Compare settings of the load generator\'s own sysctls instead of the workload\'s variants (e.g. '
     + 'net.ipv4.ip_local_port_range baseline vs tuned); the workload then needs exactly one variant.',
   ),
+  generator: z.strictObject({
+    where: z.enum(['container', 'cluster']).describe('container: one load container beside the cluster on its network (kind only); cluster: an Indexed Job of pods.'),
+    pods: z.number().int().min(1).max(64).default(1).describe('Pods of the Indexed Job (where: cluster); each takes its share, all start at one barrier time.'),
+    pool: Name.optional().describe('The pool whose nodes run the load pods (where: cluster); default: any node.'),
+  }).optional().describe('Where the load generator runs. Default: a container on kind, one pod on an existing cluster.'),
 });
 const LoadSchema = loadEntrySchema(LoadCommonSchema).describe(`A load on a net-server workload; mode: ${LOAD_MODE_NAMES.join(' | ')} (docs/load.md).`);
 
@@ -85,7 +96,7 @@ const ProcedureSchema = z.strictObject({
   allowedUnsafeSysctls: z.array(z.string().max(SYSCTL_MAX_LENGTH)).min(1).max(LIMITS.patterns).describe('The --allowed-unsafe-sysctls value the procedure writes.'),
 });
 
-export const ISOLATION_CHECKS = ['namespaced-differs', 'host-change-not-leaked', 'pod-change-contained', 'node-level-shared', 'host-proc-unchanged'] as const;
+export { ISOLATION_CHECKS };
 
 const IsolationSchema = z.strictObject({
   check: z.enum(ISOLATION_CHECKS),
@@ -142,6 +153,8 @@ const SpecSchema = z.strictObject({
   thresholds: z.array(ThresholdSchema).max(LIMITS.thresholds).optional(),
   trends: TrendsSchema.optional(),
   procedures: z.array(ProcedureSchema).max(LIMITS.procedures).optional().describe('Operator procedures replayed on a running node.'),
+  imageRegistry: z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/, 'must be a registry host with an optional path, e.g. registry.example.com:5000/team')
+    .optional().describe('Where the nodes of an existing cluster pull the sysctl-bench images from (--registry overrides it).'),
 }).transform(({ kubernetesVersion, ...spec }) => {
   // The pipeline reads one version (the first); kubernetesVersions holds them all.
   const kubernetesVersions = typeof kubernetesVersion === 'string' ? [kubernetesVersion] : kubernetesVersion;
@@ -216,8 +229,10 @@ function crossCheck(spec: z.output<typeof SpecSchema>, scenarioName: string, ctx
 
   spec.load?.forEach((load, i) => {
     const workload = workloadRef(load.workload, ['load', i, 'workload']);
-    if (workload && workload.app !== 'net-server') add(['load', i, 'workload'], `load generation targets net-server workloads; ${workload.name} runs ${workload.app}`);
+    if (workload && workloadApp(workload.app).measuredBy !== 'load') add(['load', i, 'workload'], `load generation targets apps that serve a port (net-server); ${workload.name} runs ${workload.app}`);
     for (const problem of loadProblems(load)) add(['load', i, ...problem.path], problem.message);
+    if (load.generator?.pool !== undefined && !pools.has(load.generator.pool)) add(['load', i, 'generator', 'pool'], unknownRef('pool', load.generator.pool, pools));
+    if (load.generator?.where === 'container' && load.generator.pods !== 1) add(['load', i, 'generator', 'pods'], 'a container generator is one process: use where: cluster for several pods');
     if (load.clientSysctls) checkSysctls(load.clientSysctls, ['load', i, 'clientSysctls'], add, versions);
     if (load.clientVariants) {
       if (load.clientSysctls) add(['load', i, 'clientVariants'], 'give either clientSysctls or clientVariants, not both');
@@ -229,29 +244,39 @@ function crossCheck(spec: z.output<typeof SpecSchema>, scenarioName: string, ctx
 
   spec.ipc?.forEach((ipc, i) => {
     const workload = workloadRef(ipc.workload, ['ipc', i, 'workload']);
-    if (workload && workload.app !== 'ipc-bench') add(['ipc', i, 'workload'], `ipc tests run on ipc-bench workloads; ${workload.name} runs ${workload.app}`);
+    if (workload && workloadApp(workload.app).measuredBy !== 'ipc') add(['ipc', i, 'workload'], `ipc tests run on ipc-bench workloads; ${workload.name} runs ${workload.app}`);
     if (ipc.test === 'msg' && !ipc.sizes) add(['ipc', i, 'sizes'], 'test msg needs sizes');
     if (ipc.test === 'sem' && !ipc.semopsPerCall) add(['ipc', i, 'semopsPerCall'], 'test sem needs semopsPerCall');
   });
 
-  spec.isolation?.forEach((check, i) => {
-    if (check.workload !== undefined) workloadRef(check.workload, ['isolation', i, 'workload']);
-    if (check.check === 'host-proc-unchanged') {
-      if (check.sysctl !== undefined) add(['isolation', i, 'sysctl'], 'host-proc-unchanged watches a fixed list plus the scenario\'s sysctls: remove sysctl');
-      return;
-    }
-    if (check.sysctl === undefined) {
-      add(['isolation', i, 'sysctl'], `${check.check} needs the sysctl it proves, e.g. sysctl: net.core.somaxconn`);
-      return;
-    }
-    if (!versions.every((version) => isValidSysctlName(check.sysctl!, version))) {
-      add(['isolation', i, 'sysctl'], `"${check.sysctl}" is not a valid sysctl name`);
-      return;
-    }
-    const namespaced = namespacedBy(toDotSeparated(check.sysctl), modelVersion) !== undefined;
-    if (check.check === 'node-level-shared' && namespaced) add(['isolation', i, 'sysctl'], `${check.sysctl} is namespaced; node-level-shared needs a node-level sysctl such as vm.swappiness`);
-    if (['namespaced-differs', 'host-change-not-leaked', 'pod-change-contained'].includes(check.check) && !namespaced) {
-      add(['isolation', i, 'sysctl'], `${check.sysctl} is node-level; ${check.check} needs a namespaced sysctl (kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*, net.*)`);
+  spec.isolation?.forEach((entry, i) => {
+    if (entry.workload !== undefined) workloadRef(entry.workload, ['isolation', i, 'workload']);
+    const check = isolationCheck(entry.check);
+    switch (check.sysctl) {
+      case 'none':
+        if (entry.sysctl !== undefined) add(['isolation', i, 'sysctl'], `${check.name} takes no sysctl: remove sysctl`);
+        return;
+      case 'namespaced':
+      case 'node-level': {
+        if (entry.sysctl === undefined) {
+          add(['isolation', i, 'sysctl'], `${check.name} needs the sysctl it proves, e.g. sysctl: ${check.sysctl === 'namespaced' ? 'net.core.somaxconn' : 'vm.swappiness'}`);
+          return;
+        }
+        if (!versions.every((version) => isValidSysctlName(entry.sysctl!, version))) {
+          add(['isolation', i, 'sysctl'], `"${entry.sysctl}" is not a valid sysctl name`);
+          return;
+        }
+        const namespaced = namespacedBy(toDotSeparated(entry.sysctl), modelVersion) !== undefined;
+        if (check.sysctl === 'node-level' && namespaced) add(['isolation', i, 'sysctl'], `${entry.sysctl} is namespaced; ${check.name} needs a node-level sysctl such as vm.swappiness`);
+        if (check.sysctl === 'namespaced' && !namespaced) {
+          add(['isolation', i, 'sysctl'], `${entry.sysctl} is node-level; ${check.name} needs a namespaced sysctl (kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*, net.*)`);
+        }
+        return;
+      }
+      default: {
+        const never: never = check.sysctl;
+        throw new Error(`unknown sysctl requirement ${String(never)}`);
+      }
     }
   });
 

@@ -13,6 +13,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Return the result even when the command exits non-zero. */
   allowFailure?: boolean;
+  /** Stops the program (SIGTERM, then SIGKILL after 5 s) when the run is interrupted; the call then rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -41,6 +43,7 @@ export async function run(requested: string, args: readonly string[], options: R
     input: options.input,
     stripFinalNewline: true,
     encoding: 'utf8',
+    ...(options.signal ? { cancelSignal: options.signal } : {}),
   };
   let sink: ReturnType<typeof createWriteStream> | undefined;
   if (options.logFile) {
@@ -60,6 +63,9 @@ export async function run(requested: string, args: readonly string[], options: R
     throw new EnvironmentError(missing);
   }
   sink?.end(`[${new Date().toISOString()}] exit ${result.exitCode ?? (result.timedOut ? 'timeout' : 'failed')}\n`);
+  if (result.isCanceled && options.signal?.aborted) {
+    throw options.signal.reason instanceof Error ? options.signal.reason : new EnvironmentError(`${file} was stopped: the run was interrupted`);
+  }
   const out: RunResult = {
     exitCode: result.exitCode ?? (result.failed ? 1 : 0),
     stdout: String(result.stdout ?? ''),

@@ -9,6 +9,8 @@ export interface Observation {
   podPhase: string | undefined;
   pods: string[];
   events: string[];
+  /** Why no outcome can come (the image cannot be pulled): waiting longer would not help. */
+  stuck?: string;
 }
 
 /** The kubelet's sysctl admission reason (pkg/kubelet/sysctl: ForbiddenReason). */
@@ -45,7 +47,8 @@ export function classifyPods(pods: readonly V1Pod[], events: readonly CoreV1Even
     return { ...base, outcome: 'admitted', reason: undefined, message: undefined, podPhase: 'Running' };
   }
   const first = pods[0];
-  return { ...base, outcome: 'pending', reason: first?.status?.reason, message: first?.status?.message, podPhase: first?.status?.phase };
+  const stuck = imageProblem(pods);
+  return { ...base, ...(stuck ? { stuck } : {}), outcome: 'pending', reason: first?.status?.reason, message: first?.status?.message, podPhase: first?.status?.phase };
 }
 
 function isRunningAndReady(pod: V1Pod): boolean {
@@ -55,4 +58,20 @@ function isRunningAndReady(pod: V1Pod): boolean {
 
 function phaseOf(pods: readonly V1Pod[], name: string | undefined): string | undefined {
   return pods.find((pod) => pod.metadata?.name === name)?.status?.phase;
+}
+
+/** Reasons the kubelet gives while it cannot get a container's image. */
+const imageWaitReasons = new Set(['ErrImagePull', 'ImagePullBackOff', 'ErrImageNeverPull', 'InvalidImageName']);
+
+/** A container that waits for an image it cannot get: the pod will never start. */
+function imageProblem(pods: readonly V1Pod[]): string | undefined {
+  for (const pod of pods) {
+    for (const status of pod.status?.containerStatuses ?? []) {
+      const waiting = status.state?.waiting;
+      if (waiting?.reason && imageWaitReasons.has(waiting.reason)) {
+        return `${pod.metadata?.name ?? '?'} on ${pod.spec?.nodeName ?? '?'}: ${waiting.reason}: ${status.image ?? ''} ${waiting.message ?? ''}`.trim();
+      }
+    }
+  }
+  return undefined;
 }

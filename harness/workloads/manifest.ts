@@ -1,12 +1,11 @@
-import type { V1DaemonSet, V1Deployment, V1PodTemplateSpec, V1Service, V1StatefulSet } from '@kubernetes/client-node';
-import { envName, labels, namespace, type WorkloadDeployment } from './spec.js';
+import type { V1Affinity, V1DaemonSet, V1Deployment, V1PodTemplateSpec, V1Service, V1StatefulSet } from '@kubernetes/client-node';
+import { workloadApp } from './apps/index.js';
+import { envName, labels, managedBy, type WorkloadDeployment } from './spec.js';
 
 export type WorkloadObject =
   | { kind: 'Deployment'; body: V1Deployment }
   | { kind: 'StatefulSet'; body: V1StatefulSet }
   | { kind: 'DaemonSet'; body: V1DaemonSet };
-
-export const appPort = 8080;
 
 function selectorLabels(deployment: WorkloadDeployment): Record<string, string> {
   return { [labels.deployment]: deployment.name };
@@ -15,48 +14,59 @@ function selectorLabels(deployment: WorkloadDeployment): Record<string, string> 
 function allLabels(deployment: WorkloadDeployment): Record<string, string> {
   return {
     ...selectorLabels(deployment),
-    [labels.managed]: 'sysctl-bench',
+    [labels.managed]: managedBy,
     [labels.workload]: deployment.workload,
     [labels.variant]: deployment.variant,
     [labels.pool]: deployment.pool,
   };
 }
 
+/** Only the nodes the prediction was made for, when a pool's nodes disagree. */
+export function pinning(nodes: readonly string[] | undefined): V1Affinity | undefined {
+  if (!nodes || nodes.length === 0) return undefined;
+  return {
+    nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [...nodes] }] }],
+      },
+    },
+  };
+}
+
 /**
- * The pod template every kind shares. imagePullPolicy Never: images are loaded into the nodes by
- * kind, and a pull attempt would only fail (no registry) and muddy the admission observation.
+ * The pod template every kind shares. With imagePullPolicy Never (kind) the images were loaded
+ * into the nodes, and a pull attempt would only fail and muddy the admission observation.
  */
 export function podTemplate(deployment: WorkloadDeployment): V1PodTemplateSpec {
+  const app = workloadApp(deployment.app);
   const sysctls = Object.entries(deployment.sysctls).map(([name, value]) => ({ name, value }));
-  // The ipc program is run with exec, once per repetition; between runs the pod idles so that
-  // its IPC namespace (and its sysctls) stay observable.
-  const command = deployment.app === 'ipc-bench' ? ['sleep', '86400'] : undefined;
+  const affinity = pinning(deployment.pinnedNodes);
   return {
     metadata: { labels: allLabels(deployment) },
     spec: {
-      nodeSelector: { [labels.pool]: deployment.pool },
+      nodeSelector: { ...deployment.nodeSelector },
+      ...(affinity ? { affinity } : {}),
       securityContext: sysctls.length > 0 ? { sysctls } : {},
       hostNetwork: deployment.hostNetwork,
       hostIPC: deployment.hostIPC,
       terminationGracePeriodSeconds: 2,
       enableServiceLinks: false,
+      automountServiceAccountToken: false,
       containers: [{
         name: 'app',
         image: deployment.image,
-        imagePullPolicy: 'Never',
-        command,
+        imagePullPolicy: deployment.imagePullPolicy,
+        command: app.command ? [...app.command] : undefined,
         env: Object.entries(deployment.settings).map(([key, value]) => ({ name: envName(key), value })),
-        ports: deployment.app === 'net-server' ? [{ name: 'http', containerPort: appPort }] : undefined,
-        readinessProbe: deployment.app === 'net-server'
-          ? { httpGet: { path: '/healthz', port: appPort }, periodSeconds: 2, failureThreshold: 30 }
-          : undefined,
+        ports: app.port !== undefined ? [{ name: 'http', containerPort: app.port }] : undefined,
+        readinessProbe: app.readiness,
         securityContext: deployment.privileged ? { privileged: true } : undefined,
       }],
     },
   };
 }
 
-export function workloadObject(deployment: WorkloadDeployment): WorkloadObject {
+export function workloadObject(deployment: WorkloadDeployment, namespace: string): WorkloadObject {
   const metadata = { name: deployment.name, namespace, labels: allLabels(deployment) };
   const selector = { matchLabels: selectorLabels(deployment) };
   const template = podTemplate(deployment);
@@ -74,14 +84,16 @@ export function workloadObject(deployment: WorkloadDeployment): WorkloadObject {
 }
 
 /**
- * A NodePort service in front of a net-server workload: the load generator runs outside the
- * cluster, on the kind network, and reaches the pods through a node's address.
+ * A Service in front of an app that serves a port. NodePort on kind, where the load generator may
+ * run beside the cluster on the nodes' network; ClusterIP where load comes from pods.
  */
-export function serviceObject(deployment: WorkloadDeployment): V1Service {
+export function serviceObject(deployment: WorkloadDeployment, namespace: string): V1Service | undefined {
+  const port = workloadApp(deployment.app).port;
+  if (port === undefined) return undefined;
   return {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: deployment.name, namespace, labels: allLabels(deployment) },
-    spec: { type: 'NodePort', selector: selectorLabels(deployment), ports: [{ name: 'http', port: appPort, targetPort: appPort }] },
+    spec: { type: deployment.serviceType, selector: selectorLabels(deployment), ports: [{ name: 'http', port, targetPort: port }] },
   };
 }

@@ -1,21 +1,29 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Kube } from '../kube/client.js';
+import { EnvironmentError } from '../errors.js';
+import { poll } from '../run/abort.js';
 import { classifyPods, type Observation } from './classify.js';
-import { labels, namespace, type WorkloadDeployment } from './spec.js';
+import { labels, type InCluster, type WorkloadDeployment } from './spec.js';
 
-/** Polls the workload's pods and events until the outcome is known or the time is up. */
-export async function observeAdmission(kube: Kube, deployment: WorkloadDeployment, timeoutMs = 180_000): Promise<Observation> {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * Polls the workload's pods and events until the outcome is known or the time is up. A pod whose
+ * image cannot be pulled will never show an admission outcome: that is the environment's fault,
+ * said at once rather than after the timeout.
+ */
+export async function observeAdmission(target: InCluster, deployment: WorkloadDeployment, timeoutMs = 180_000): Promise<Observation> {
   let last: Observation | undefined;
-  while (Date.now() < deadline) {
-    last = await observeOnce(kube, deployment);
-    if (last.outcome !== 'pending') return last;
-    await sleep(2_000);
-  }
-  return last ?? { outcome: 'pending', reason: 'Timeout', message: `no outcome within ${timeoutMs} ms`, podPhase: undefined, pods: [], events: [] };
+  const outcome = await poll(async () => {
+    last = await observeOnce(target, deployment);
+    if (last.stuck) {
+      throw new EnvironmentError(`the image of ${deployment.name} cannot be pulled: ${last.stuck}`, {
+        fix: 'push the sysctl-bench images to the registry the nodes pull from (see docs/staging-cluster.md), or pass --registry',
+      });
+    }
+    return last.outcome === 'pending' ? undefined : last;
+  }, { timeoutMs, intervalMs: 2_000, signal: target.kube.signal });
+  return outcome ?? last ?? { outcome: 'pending', reason: 'Timeout', message: `no outcome within ${timeoutMs} ms`, podPhase: undefined, pods: [], events: [] };
 }
 
-export async function observeOnce(kube: Kube, deployment: WorkloadDeployment): Promise<Observation> {
+export async function observeOnce(target: InCluster, deployment: WorkloadDeployment): Promise<Observation> {
+  const { kube, namespace } = target;
   const pods = await kube.core.listNamespacedPod({ namespace, labelSelector: `${labels.deployment}=${deployment.name}` });
   const podNames = new Set(pods.items.map((pod) => pod.metadata?.name));
   const events = await kube.core.listNamespacedEvent({ namespace });
@@ -23,10 +31,17 @@ export async function observeOnce(kube: Kube, deployment: WorkloadDeployment): P
   return classifyPods(pods.items, related);
 }
 
+export interface RunningPod {
+  pod: string;
+  node: string;
+  ip: string;
+}
+
 /** Names of the workload's running pods with the node each is on. */
-export async function runningPods(kube: Kube, deployment: WorkloadDeployment): Promise<Array<{ pod: string; node: string; ip: string }>> {
+export async function runningPods(target: InCluster, deployment: Pick<WorkloadDeployment, 'name'>): Promise<RunningPod[]> {
+  const { kube, namespace } = target;
   const pods = await kube.core.listNamespacedPod({ namespace, labelSelector: `${labels.deployment}=${deployment.name}` });
   return pods.items
-    .filter((pod) => pod.status?.phase === 'Running')
+    .filter((pod) => pod.status?.phase === 'Running' && !pod.metadata?.deletionTimestamp)
     .map((pod) => ({ pod: pod.metadata?.name ?? '', node: pod.spec?.nodeName ?? '', ip: pod.status?.podIP ?? '' }));
 }

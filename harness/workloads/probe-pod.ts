@@ -1,50 +1,70 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { V1Pod } from '@kubernetes/client-node';
-import type { Kube } from '../kube/client.js';
-import { labels, namespace, objectName } from './spec.js';
+import { ignoreNotFound } from '../kube/client.js';
+import { poll } from '../run/abort.js';
+import { labels, managedBy, objectName, type InCluster } from './spec.js';
+
+export interface ProbePodOptions {
+  node: string;
+  image: string;
+  imagePullPolicy: 'Never' | 'IfNotPresent';
+  /** Privileged: /proc/sys is read-only in ordinary containers. */
+  privileged: boolean;
+  /** Shares the node's network, IPC and PID namespaces (a node agent, as `kubectl debug node` makes). */
+  hostNamespaces?: boolean;
+  name?: string;
+}
 
 /**
- * A privileged pod pinned to one node, for the proof that a pod's own runtime change stays in its
- * namespace. Privileged, because /proc/sys is read-only in ordinary containers.
+ * A pod pinned to one node that idles, for reads and writes by exec: a privileged probe for the
+ * proof that a pod's own runtime change stays in its namespace, or a node agent in the node's
+ * namespaces on clusters sysctl-bench cannot `docker exec` into.
  */
-export async function startProbePod(kube: Kube, node: string, image: string, privileged: boolean): Promise<string> {
-  const name = objectName('probe', privileged ? 'priv' : 'plain', node);
+export async function startProbePod(target: InCluster, options: ProbePodOptions): Promise<string> {
+  const { kube, namespace } = target;
+  const name = options.name ?? objectName('probe', options.privileged ? 'priv' : 'plain', options.node);
+  const host = options.hostNamespaces === true;
   const body: V1Pod = {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, namespace, labels: { [labels.managed]: 'sysctl-bench', 'sysctl-bench/probe': 'true' } },
+    metadata: { name, namespace, labels: { [labels.managed]: managedBy, 'sysctl-bench/probe': 'true' } },
     spec: {
-      nodeName: node,
+      nodeName: options.node,
       terminationGracePeriodSeconds: 0,
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      hostNetwork: host,
+      hostIPC: host,
+      hostPID: host,
+      // A node agent must run on any node, tainted or not (control planes, dedicated pools).
+      tolerations: host ? [{ operator: 'Exists' }] : undefined,
       containers: [{
-        name: 'app', image, imagePullPolicy: 'Never', command: ['sleep', '3600'],
-        securityContext: privileged ? { privileged: true } : undefined,
+        name: 'app', image: options.image, imagePullPolicy: options.imagePullPolicy, command: ['sleep', '86400'],
+        securityContext: options.privileged ? { privileged: true } : undefined,
       }],
     },
   };
-  await kube.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }).catch(() => undefined);
-  await waitGone(kube, name);
+  await ignoreNotFound(kube.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }));
+  await poll(async () => {
+    try {
+      await kube.core.readNamespacedPod({ name, namespace });
+      return undefined;
+    } catch {
+      return true;
+    }
+  }, { timeoutMs: 30_000, intervalMs: 1_000, signal: kube.signal });
   await kube.core.createNamespacedPod({ namespace, body });
-  for (let i = 0; i < 90; i += 1) {
+  const started = await poll(async () => {
     const pod = await kube.core.readNamespacedPod({ name, namespace });
     if (pod.status?.phase === 'Running') return name;
     if (pod.status?.phase === 'Failed') throw new Error(`probe pod ${name} failed: ${pod.status.reason ?? ''} ${pod.status.message ?? ''}`);
-    await sleep(1_000);
-  }
-  throw new Error(`probe pod ${name} did not start within 90 s`);
+    const waiting = pod.status?.containerStatuses?.[0]?.state?.waiting;
+    if (waiting?.reason && /Image|ErrImage/.test(waiting.reason)) throw new Error(`probe pod ${name}: ${waiting.reason}: ${waiting.message ?? options.image}`);
+    return undefined;
+  }, { timeoutMs: 120_000, intervalMs: 1_000, signal: kube.signal });
+  if (!started) throw new Error(`probe pod ${name} did not start within 120 s`);
+  return started;
 }
 
-export async function stopProbePod(kube: Kube, name: string): Promise<void> {
-  await kube.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }).catch(() => undefined);
-}
-
-async function waitGone(kube: Kube, name: string): Promise<void> {
-  for (let i = 0; i < 30; i += 1) {
-    try {
-      await kube.core.readNamespacedPod({ name, namespace });
-    } catch {
-      return;
-    }
-    await sleep(1_000);
-  }
+export async function stopProbePod(target: InCluster, name: string): Promise<void> {
+  await ignoreNotFound(target.kube.core.deleteNamespacedPod({ name, namespace: target.namespace, gracePeriodSeconds: 0 }));
 }

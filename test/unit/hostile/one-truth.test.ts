@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ipcBenchArgs } from '../../../harness/load/ipc.js';
 import { loadgenArgs } from '../../../harness/load/args.js';
 import { clusterName } from '../../../harness/plan/plan.js';
-import { durationMs as runDurationMs, loadSpec } from '../../../harness/run/measure-phase.js';
+import { durationMs as runDurationMs, loadSpec } from '../../../harness/measure/schedule.js';
 import { APP_SETTINGS, settingVariable } from '../../../harness/scenario/app-settings.js';
 import { parseDuration } from '../../../harness/scenario/duration.js';
 import { SCENARIO_LIMITS } from '../../../harness/scenario/limits.js';

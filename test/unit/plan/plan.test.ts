@@ -1,15 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { buildPlan, clusterName } from '../../../harness/plan/plan.js';
-import { plannedNodes } from '../../../harness/run/environment.js';
-import { interleave, loadSpec, durationMs } from '../../../harness/run/measure-phase.js';
+import { buildPlan, clusterNamer, type PlanInputs } from '../../../harness/plan/plan.js';
+import { plannedKindNodes } from '../../../harness/provider/kind/config.js';
+import { interleave, loadSpec, durationMs } from '../../../harness/measure/schedule.js';
 import { loadScenario } from '../../../harness/scenario/load.js';
+import type { Scenario } from '../../../harness/scenario/schema.js';
 
-const images = { 'net-server': 'sysctl-bench/net-server:t', 'ipc-bench': 'sysctl-bench/ipc-bench:t' };
+const images = { 'net-server': 'sysctl-bench/net-server:t', 'ipc-bench': 'sysctl-bench/ipc-bench:t', pullPolicy: 'Never' as const };
+const inputs = (scenario: Scenario, extra: Partial<PlanInputs> = {}): PlanInputs => ({
+  images, clusterName: clusterNamer(scenario.metadata.name, 'ab12'), serviceType: 'NodePort', ...extra,
+});
+const withKernel = (scenario: Scenario, kernelSysctls: ReadonlySet<string>): PlanInputs => inputs(scenario, {
+  facts: { kubernetesVersion: scenario.spec.kubernetesVersion, pools: [], kernelSysctls },
+});
 // A kernel inventory as the nodes' kernel reports it: the misspelled name is absent.
 const kernel = new Set(['net.core.somaxconn', 'net.ipv4.ip_local_port_range', 'kernel.shm_rmid_forced', 'kernel.msgmax', 'kernel.sem', 'vm.swappiness']);
 
 describe('buildPlan on the admission matrix', () => {
-  const plan = buildPlan(loadScenario('scenarios/admission-matrix.yaml'), images, 'admission-matrix', kernel);
+  const scenario = loadScenario('scenarios/admission-matrix.yaml');
+  const plan = buildPlan(scenario, withKernel(scenario, kernel));
   const expected = (workload: string, variant: string, pool: string) =>
     plan.deployments.find((d) => d.workload === workload && d.variant === variant && d.pool === pool)?.expected;
 
@@ -35,8 +43,8 @@ describe('buildPlan on the admission matrix', () => {
   });
 
   it('names nodes as kind does, with each worker\'s kubelet flags', () => {
-    const nodes = plannedNodes(plan);
-    const name = clusterName('admission-matrix');
+    const nodes = plannedKindNodes(plan);
+    const name = 'sb-admission-matrix-ab12';
     expect(nodes.map((node) => node.name)).toEqual([`${name}-control-plane`, `${name}-worker`, `${name}-worker2`, `${name}-worker3`]);
     expect(nodes[2]?.kubeletFlags).toContain('--allowed-unsafe-sysctls=net.*');
   });
@@ -45,10 +53,10 @@ describe('buildPlan on the admission matrix', () => {
 describe('buildPlan layouts', () => {
   it('makes one cluster per pool with layout per-pool', () => {
     const scenario = loadScenario('scenarios/default.yaml');
-    const plan = buildPlan({ ...scenario, spec: { ...scenario.spec, layout: 'per-pool' } }, images, 'default');
+    const plan = buildPlan({ ...scenario, spec: { ...scenario.spec, layout: 'per-pool' } }, inputs(scenario));
     expect(plan.clusters.map((cluster) => cluster.pools.length)).toEqual([1, 1, 1]);
     const web = plan.deployments.find((d) => d.workload === 'web');
-    expect(web?.cluster).toBe(clusterName('default', 'net'));
+    expect(web?.cluster).toBe('sb-default-net-ab12');
     expect(web?.retained).toBe(true);
     expect(plan.deployments.find((d) => d.workload === 'strict-net')?.retained).toBe(false);
   });
@@ -81,7 +89,8 @@ describe('kind-configs/', () => {
     const { kindConfigFiles } = await import('../../../harness/commands/plan.js');
     for (const file of readdirSync('scenarios').filter((name) => name.endsWith('.yaml'))) {
       const scenario = loadScenario(`scenarios/${file}`);
-      for (const [name, text] of Object.entries(kindConfigFiles(buildPlan(scenario, images, scenario.metadata.name)))) {
+      const plan = buildPlan(scenario, inputs(scenario, { clusterName: clusterNamer(scenario.metadata.name, '', `sb-${scenario.metadata.name}`) }));
+      for (const [name, text] of Object.entries(kindConfigFiles(plan))) {
         expect(readFileSync(`kind-configs/${name}`, 'utf8'), name).toBe(text);
       }
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alternativeValue } from '../../../harness/probes/isolation.js';
+import { alternativeValue } from '../../../harness/probes/alternative.js';
 import { diffSnapshots } from '../../../harness/probes/host-snapshot.js';
 import { normaliseValue, procPath } from '../../../harness/probes/sysctl-path.js';
 

@@ -58,7 +58,8 @@ describe('workload manifests', () => {
   it('pins the pod to its pool, never pulls, and keeps ipc pods idle between exec runs', () => {
     const template = podTemplate({
       name: 'ipc-tuned-allowed', workload: 'ipc', variant: 'tuned', pool: 'allowed', kind: 'Deployment', app: 'ipc-bench',
-      image: 'sysctl-bench/ipc-bench:x', replicas: 1, sysctls: { 'kernel.msgmax': '65536' }, settings: {},
+      image: 'sysctl-bench/ipc-bench:x', imagePullPolicy: 'Never', replicas: 1, sysctls: { 'kernel.msgmax': '65536' }, settings: {},
+      nodeSelector: { 'sysctl-bench/pool': 'allowed' }, serviceType: 'NodePort',
     });
     expect(template.spec?.nodeSelector).toEqual({ 'sysctl-bench/pool': 'allowed' });
     expect(template.spec?.securityContext?.sysctls).toEqual([{ name: 'kernel.msgmax', value: '65536' }]);

@@ -1,16 +1,15 @@
-import { deleteCluster, listClusters } from '../cluster/kind-cluster.js';
-import { runLabel } from '../load/container.js';
-import { run } from '../toolchain/exec.js';
-import { processAlive, readOwnerships, removeOwnership } from './ownership.js';
-
+import { runLabel } from '../../load/container.js';
+import { processAlive, readOwnerships, removeOwnership } from '../../run/ownership.js';
+import { run } from '../../toolchain/exec.js';
+import { deleteCluster, listClusters } from './cli.js';
 
 /**
- * Removes what killed runs left behind. Containers first: a load generator must never outlive
- * the cluster it sends to, or its traffic would follow the cluster's old addresses off the machine.
- * Clusters of live runs and clusters kept with --keep are left alone, and so is any cluster no run
- * recorded as its own.
+ * Removes what killed runs left behind on this machine. Containers first: a load generator must
+ * never outlive the cluster it sends to, or its traffic would follow the cluster's old addresses
+ * off the machine. Clusters of live runs and clusters kept with --keep are left alone, and so is
+ * any cluster no run recorded as its own.
  */
-export async function removeLeftovers(currentRunId: string, log: (line: string) => void): Promise<string[]> {
+export async function removeKindLeftovers(currentRunId: string, log: (line: string) => void): Promise<string[]> {
   const removed: string[] = [];
   const owners = readOwnerships().filter((owner) => owner.runId !== currentRunId);
   const liveRuns = new Set(owners.filter((owner) => processAlive(owner.pid)).map((owner) => owner.runId));
@@ -33,7 +32,7 @@ export async function removeLeftovers(currentRunId: string, log: (line: string) 
     removed.push(`cluster ${cluster}`);
   }
   for (const owner of owners) {
-    if (!liveRuns.has(owner.runId) && !owner.keep) removeOwnership(owner.runId);
+    if (!liveRuns.has(owner.runId) && !owner.keep && owner.clusters.length > 0) removeOwnership(owner.runId);
   }
   return removed;
 }

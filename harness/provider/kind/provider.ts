@@ -1,0 +1,152 @@
+import { join } from 'node:path';
+import { EnvironmentError } from '../../errors.js';
+import { run } from '../../toolchain/exec.js';
+import { connect } from '../../kube/client.js';
+import type { Plan } from '../../plan/plan.js';
+import { kernelSysctlInventory } from '../../probes/kernel-inventory.js';
+import { snapshotHost } from '../../probes/host-snapshot.js';
+import { writeOwnership } from '../../run/ownership.js';
+import type { Scenario } from '../../scenario/schema.js';
+import { nodeImageRef } from '../../toolchain/artefacts/node-image.js';
+import { imageRef } from '../../toolchain/artefacts/workload-images.js';
+import { ensureArtefacts } from '../../toolchain/ensure.js';
+import { runArtefactIdsFor } from '../../toolchain/registry.js';
+import { kubernetesPatch } from '../../toolchain/versions.js';
+import { poolSelector } from '../../plan/plan.js';
+import { LoadDriver } from '../../load/driver.js';
+import { KubeObjects } from '../../workloads/kube-objects.js';
+import { createRunNamespace } from '../namespace.js';
+import { listNodes, toClusterNodes } from '../nodes.js';
+import { ContainerLoadRunner } from '../../measure/container-runner.js';
+import type { Cluster, ClusterFacts, ClusterProvider, ImageSet, KernelSnapshot, LoadRunner, NodeAccess, ProviderEnvironment, ProviderRun } from '../types.js';
+import { createCluster, deleteCluster, kindVersion, listClusters, loadImages, writeKubeconfig } from './cli.js';
+import { kindConfigFor } from './config.js';
+import { DockerExecNode } from './docker-node.js';
+import { removeKindLeftovers } from './leftovers.js';
+
+export interface KindProviderOptions {
+  /** Keep the clusters after the run (and reuse one of the same name). */
+  keep: boolean;
+  /** The scenario's Kubernetes minor: it picks the node image. */
+  kubernetesVersion: string;
+}
+
+/**
+ * Clusters sysctl-bench creates on this machine with kind, from generated configs: it owns them,
+ * so proofs may write node values and procedures may restart a kubelet, and the nodes share this
+ * machine's kernel.
+ */
+export class KindProvider implements ClusterProvider {
+  readonly name = 'kind' as const;
+  readonly capabilities = { nodeWrites: true, kubeletRestart: true, containerLoad: true, sharesHostKernel: true } as const;
+  readonly phaseNames = { up: 'cluster-create', down: 'cluster-delete' } as const;
+  readonly loadsImages = true;
+  readonly kernelWitness = 'host' as const;
+  private nodeImage: string | undefined;
+
+  constructor(private readonly options: KindProviderOptions) {}
+
+  /** Docker, kind and the images, for the scenario's Kubernetes minor (its node image is picked, or built, here). */
+  async prepare(run: ProviderRun): Promise<void> {
+    await ensureArtefacts(runArtefactIdsFor(this.options.kubernetesVersion), (event) => {
+      if (event.kind === 'step' || event.kind === 'built') run.say(`  ${event.artefact.title}: ${event.detail}`);
+    });
+    this.nodeImage = await nodeImageRef(this.options.kubernetesVersion);
+  }
+
+  async images(): Promise<ImageSet> {
+    return { 'net-server': imageRef('net-server'), 'ipc-bench': imageRef('ipc-bench'), loadgen: imageRef('loadgen'), pullPolicy: 'Never' };
+  }
+
+  removeLeftovers(run: ProviderRun): Promise<string[]> {
+    return removeKindLeftovers(run.runId, run.say);
+  }
+
+  /** kind nodes are configured from the scenario: what it declares is what the kubelets get. */
+  async observe(scenario: Scenario): Promise<ClusterFacts> {
+    return {
+      kubernetesVersion: scenario.spec.kubernetesVersion,
+      kubernetesPatch: kubernetesPatch(scenario.spec.kubernetesVersion),
+      versionSource: 'node-image',
+      kernelSysctls: kernelSysctlInventory(),
+      findings: [],
+      pools: scenario.spec.pools.map((pool) => ({
+        pool: pool.name, nodeSelector: poolSelector(pool), allowedUnsafeSysctls: [...pool.allowedUnsafeSysctls], source: 'scenario', nodes: [], findings: [],
+      })),
+    };
+  }
+
+  async up(plan: Plan, run: ProviderRun): Promise<Cluster[]> {
+    const image = this.nodeImage ?? await nodeImageRef(this.options.kubernetesVersion);
+    const existing = new Set(await listClusters(run.signal));
+    const workDir = join(run.runDir, 'kube');
+    const clusters: Cluster[] = [];
+    writeOwnership({ runId: run.runId, pid: process.pid, clusters: plan.clusters.map((cluster) => cluster.name), keep: this.options.keep, startedAt: new Date().toISOString() });
+    for (const planned of plan.clusters) {
+      if (!this.options.keep) run.onCleanup(`kind cluster ${planned.name}`, () => deleteCluster(planned.name, run.logFile('cluster-delete')));
+      let kubeconfig: string;
+      if (existing.has(planned.name) && this.options.keep) {
+        run.say(`  reusing kept cluster ${planned.name}`);
+        kubeconfig = await writeKubeconfig(planned.name, workDir, run.signal);
+      } else {
+        if (existing.has(planned.name)) {
+          throw new EnvironmentError(`a kind cluster named ${planned.name} exists already`, { fix: 'pass --keep to reuse it, another --name, or delete it: kind delete cluster --name ' + planned.name });
+        }
+        run.say(`  creating ${planned.name}: ${planned.pools.map((pool) => `${pool.name} [${pool.allowedUnsafeSysctls.join(',') || 'no unsafe'}]`).join(', ')}`);
+        kubeconfig = await createCluster({
+          name: planned.name, image, config: kindConfigFor(plan, planned.name, image), workDir, logFile: run.logFile('cluster-create'), signal: run.signal,
+        });
+      }
+      const kube = connect({ kubeconfig }, run.signal);
+      const namespace = runNamespace(run.shortId);
+      // The namespace goes with the cluster; a kept cluster keeps it until the cluster is deleted.
+      await createRunNamespace(kube, namespace, run.runId);
+      const nodes = toClusterNodes(await listNodes(kube), planned.pools);
+      const access = new Map<string, NodeAccess>();
+      clusters.push({
+        name: planned.name,
+        objects: new KubeObjects({ kube, namespace }),
+        namespace,
+        nodes,
+        node: async (name) => {
+          let node = access.get(name);
+          if (!node) {
+            if (!nodes.some((candidate) => candidate.name === name)) throw new Error(`cluster ${planned.name} has no node ${name}`);
+            node = new DockerExecNode(name, run.signal);
+            access.set(name, node);
+          }
+          return node;
+        },
+      });
+    }
+    return clusters;
+  }
+
+  async loadImages(clusters: readonly Cluster[], images: ImageSet, run: ProviderRun): Promise<void> {
+    const refs = [images['net-server'], images['ipc-bench'], images.loadgen];
+    for (const cluster of clusters) await loadImages(cluster.name, refs, run.logFile('image-load'), run.signal);
+  }
+
+  /** The nodes share this machine's kernel: the machine itself is read, before any cluster exists and after the last is gone. */
+  async kernelSnapshot(names: readonly string[]): Promise<KernelSnapshot> {
+    return { host: await snapshotHost(names) };
+  }
+
+  /** The load generator as a container on the `kind` network, beside the nodes. */
+  containerLoad(run: ProviderRun): LoadRunner {
+    return new ContainerLoadRunner(new LoadDriver({ runId: run.runId, network: 'kind' }), run.signal);
+  }
+
+  async environment(): Promise<ProviderEnvironment> {
+    const docker = await run('docker', ['version', '--format', '{{.Server.Version}}'], { allowFailure: true });
+    return {
+      provider: 'kind', detail: `kind ${await kindVersion()}`, ...(this.nodeImage ? { nodeImage: this.nodeImage } : {}),
+      ...(docker.exitCode === 0 && docker.stdout.trim() ? { containerRuntime: `Docker ${docker.stdout.trim()}` } : {}),
+    };
+  }
+}
+
+/** The namespace of a run: everything it creates in a cluster lives there. */
+export function runNamespace(shortId: string): string {
+  return `sysctl-bench-${shortId}`;
+}
