@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { UserError } from '../errors.js';
 import { readTextFile } from '../input/files.js';
 import { DEFAULT_MANIFEST_LIMITS, readManifestInputs } from '../manifests/inputs.js';
-import type { ManifestProblem, NamespaceObject } from '../manifests/read-workloads.js';
+import type { ManifestProblem, NamespaceObject, PodTemplate } from '../manifests/read-workloads.js';
 import { readCsvRecord } from '../policy/allowlist.js';
 import { formatValidationText } from '../policy/format-text.js';
 import { parseKubeletSettings, readKernelInventory } from '../policy/node-settings.js';
@@ -28,6 +28,8 @@ interface ValidateOptions {
   format: 'text' | 'json';
   maxInputSize: number;
   maxDocuments: number;
+  kubeconfig?: string;
+  context?: string;
 }
 
 export function registerValidate(program: Command): void {
@@ -43,6 +45,8 @@ export function registerValidate(program: Command): void {
     .option('--pod-security <LEVEL[:VERSION]>', 'Pod Security enforced on namespaces the manifests do not describe: privileged, baseline or restricted, version latest or v1.N')
     .option('--sysctl-conf <file>', 'a node tuning proposal (a sysctl.d file) to check against what the kubelet enforces; repeatable', collect, [])
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--kubeconfig <file>', 'check against a live cluster instead: its nodes grouped by the allowlist their kubelets report, and its own version (deploys nothing)')
+    .option('--context <name>', 'the kubeconfig context (with --kubeconfig)')
     .option('--max-input-size <MiB>', 'stop with an error past this many MiB of manifests', positiveInteger('--max-input-size'), DEFAULT_MANIFEST_LIMITS.maxBytes / MiB)
     .option('--max-documents <n>', 'stop with an error past this many YAML documents', positiveInteger('--max-documents'), DEFAULT_MANIFEST_LIMITS.maxDocuments)
     .addHelpText('after', `
@@ -51,7 +55,8 @@ variants is judged on its own pool's kubelet.
 
 Exit status: 0 every workload admitted, 1 at least one would be rejected, 2 input wrong
 (including an input that holds no workload, or one past a cap).
-Warnings (e.g. node tuning the kubelet reverts) do not change it.`)
+Warnings (e.g. node tuning the kubelet reverts) do not change it.
+With --kubeconfig: 0 every workload is admitted on some node group of the live cluster, 1 one is admitted nowhere.`)
     .action(async (paths: string[], options: ValidateOptions) => {
       process.exitCode = await runValidate(paths, options);
     });
@@ -113,6 +118,9 @@ async function runValidate(paths: string[], options: ValidateOptions): Promise<n
     problems.push(noWorkloadProblem(paths, read.documents));
   }
   const namespaces = namespacePolicies(namespaceObjects, problems);
+
+  if (options.kubeconfig !== undefined) return runLiveValidate(options, templates, problems, { namespaces, ...(defaultPolicy ? { podSecurity: defaultPolicy } : {}) });
+  if (options.context !== undefined) throw new UserError('--context is for --kubeconfig', { fix: 'add --kubeconfig FILE' });
 
   const report = buildValidationReport({
     templates,
@@ -232,6 +240,27 @@ async function readText(file: string, what: string, problems: ManifestProblem[])
     problems.push({ source: error.where ?? file, message: error.message, ...(error.fix ? { fix: error.fix } : {}) });
     return undefined;
   }
+}
+
+/** validate --kubeconfig: the Kubernetes client is loaded only here, so a plain validate stays fast. */
+async function runLiveValidate(
+  options: ValidateOptions, templates: readonly PodTemplate[], problems: ManifestProblem[],
+  podSecurity: { namespaces: ReturnType<typeof namespacePolicies>; podSecurity?: PodSecurityPolicy },
+): Promise<number> {
+  for (const [flag, given] of [['--allow', options.allow], ['--kubelet-config', options.kubeletConfig], ['--kernel-sysctls', options.kernelSysctls]] as const) {
+    if (given !== undefined) throw new UserError(`${flag} and --kubeconfig both say what the nodes allow`, { fix: `drop ${flag}: with --kubeconfig the live kubelets are read` });
+  }
+  const live = await import('../provider/existing/live-validate.js');
+  const result = await live.validateAgainstCluster({ kubeconfig: options.kubeconfig ?? '', ...(options.context ? { context: options.context } : {}) }, templates, problems, podSecurity);
+  if (options.format === 'json') {
+    process.stdout.write(`${jsonForTerminal(JSON.stringify(result, null, 2))}\n`);
+  } else {
+    // Names, labels and messages come from the manifests and the cluster: no terminal controls.
+    const text = live.formatLiveValidation(result);
+    process.stdout.write(forTerminal(text.stdout));
+    process.stderr.write(forTerminal(text.stderr));
+  }
+  return live.liveValidationExitCode(result);
 }
 
 function positiveInteger(name: string) {

@@ -83,3 +83,26 @@ describe('the run namespace', () => {
     expect(isAbandoned({ metadata: { deletionTimestamp: now } }, now, self)).toBe(false);
   });
 });
+
+describe('validate --kubeconfig', () => {
+  it('groups nodes by the allowlist their kubelets report, with the labels they share', async () => {
+    const { groupNodes, liveValidationExitCode } = await import('../../../harness/provider/existing/live-validate.js');
+    const labelled = (name: string, pool: string): V1Node => ({ metadata: { name, labels: { 'kubernetes.io/hostname': name, 'example.com/pool': pool, zone: 'a' } } });
+    const groups = groupNodes([
+      { node: labelled('w2', 'tuned'), read: { ok: true, allowedUnsafeSysctls: ['net.*'], config: {} } },
+      { node: labelled('w1', 'strict'), read: { ok: true, allowedUnsafeSysctls: [], config: {} } },
+      { node: labelled('w3', 'tuned'), read: { ok: true, allowedUnsafeSysctls: ['net.*'], config: {} } },
+      { node: labelled('cp', 'none'), read: { ok: false, forbidden: true, reason: 'no permission' } },
+    ]);
+    expect(groups.map((group) => [group.nodes, group.allowedUnsafeSysctls, group.source, group.labels])).toEqual([
+      [['cp'], [], 'unreadable', { 'example.com/pool': 'none', zone: 'a' }],
+      [['w1'], [], 'configz', { 'example.com/pool': 'strict', zone: 'a' }],
+      [['w2', 'w3'], ['net.*'], 'configz', { 'example.com/pool': 'tuned', zone: 'a' }],
+    ]);
+    const report = (admitted: boolean) => ({ schemaVersion: 1 as const, kubernetesVersion: '1.37', allowedUnsafeSysctls: [], allowlistErrors: [], errors: [], workloads: [{ admitted } as never] });
+    const cluster = { server: 's', context: 'c', kubernetesVersion: 'v1.37.2', modelVersion: '1.37' };
+    expect(liveValidationExitCode({ schemaVersion: 1, cluster, findings: [], groups: [{ ...groups[1]!, report: report(false) }, { ...groups[2]!, report: report(true) }] })).toBe(0);
+    expect(liveValidationExitCode({ schemaVersion: 1, cluster, findings: [], groups: [{ ...groups[1]!, report: report(false) }] })).toBe(1);
+    expect(liveValidationExitCode({ schemaVersion: 1, cluster, findings: [], groups: [groups[0]!] })).toBe(2);
+  });
+});
