@@ -5,6 +5,7 @@ import { registerDoctor } from './commands/doctor.js';
 import { registerRun } from './commands/run.js';
 import { registerReport } from './commands/report.js';
 import { registerPlan } from './commands/plan.js';
+import { registerImages } from './commands/images.js';
 import { buildInfo, formatBuildInfo } from './version.js';
 // Messages quote input (file names, values): printed with its control characters made visible.
 import { forTerminal } from './text/terminal.js';
@@ -32,6 +33,7 @@ registerDoctor(program);
 registerPlan(program);
 registerRun(program);
 registerReport(program);
+registerImages(program);
 
 try {
   await program.parseAsync(process.argv);
