@@ -17,6 +17,11 @@ export const annotations = {
   pid: 'sysctl-bench/pid',
 } as const;
 
+/** The namespace of a run: everything it creates in a cluster lives there. */
+export function runNamespace(shortId: string): string {
+  return `sysctl-bench-${shortId}`;
+}
+
 export const heartbeatIntervalMs = 15_000;
 /** A heartbeat older than this belongs to a run that is gone. */
 export const heartbeatStaleMs = 90_000;

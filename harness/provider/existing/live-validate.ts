@@ -10,7 +10,7 @@ import { formatAllowlist, minorOf } from './pools.js';
 
 /**
  * `validate --kubeconfig`: the manifests against a live cluster, deploying nothing. The nodes are
- * grouped by the allowlist their kubelets report (configz) and the labels they share; each group
+ * grouped by the allowlist their kubelets report (configz) and their labels (hostname aside); each group
  * gets the verdict for its own allowlist and the cluster's own version. This answers "will this
  * chart's sysctls run on our cluster, and on which nodes?".
  */
@@ -32,11 +32,13 @@ export interface LiveValidation {
   findings: string[];
 }
 
-/** Pure: nodes with what their kubelets said, grouped by allowlist (unreadable ones by reason). */
+/** Pure: nodes with what their kubelets said, grouped by allowlist (unreadable ones by reason) and labels. */
 export function groupNodes(nodes: ReadonlyArray<{ node: V1Node; read: KubeletConfigRead }>): NodeGroup[] {
   const groups = new Map<string, { nodes: V1Node[]; read: KubeletConfigRead }>();
   for (const entry of [...nodes].sort((a, b) => (a.node.metadata?.name ?? '').localeCompare(b.node.metadata?.name ?? ''))) {
-    const key = entry.read.ok ? `ok:${[...new Set(entry.read.allowedUnsafeSysctls)].sort().join(',')}` : `unreadable:${entry.read.reason}`;
+    // Nodes alike are nodes with the same allowlist and the same labels (their hostname aside): a node pool.
+    const labels = Object.entries(entry.node.metadata?.labels ?? {}).filter(([key]) => key !== 'kubernetes.io/hostname').sort(([a], [b]) => a.localeCompare(b));
+    const key = `${entry.read.ok ? `ok:${[...new Set(entry.read.allowedUnsafeSysctls)].sort().join(',')}` : `unreadable:${entry.read.reason}`}|${JSON.stringify(labels)}`;
     const group = groups.get(key) ?? { nodes: [], read: entry.read };
     group.nodes.push(entry.node);
     groups.set(key, group);

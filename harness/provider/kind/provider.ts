@@ -15,7 +15,7 @@ import { kubernetesPatch } from '../../toolchain/versions.js';
 import { poolSelector } from '../../plan/plan.js';
 import { LoadDriver } from '../../load/driver.js';
 import { KubeObjects } from '../../workloads/kube-objects.js';
-import { createRunNamespace } from '../namespace.js';
+import { createRunNamespace, runNamespace } from '../namespace.js';
 import { listNodes, toClusterNodes } from '../nodes.js';
 import { ContainerLoadRunner } from '../../measure/container-runner.js';
 import type { Cluster, ClusterFacts, ClusterProvider, ImageSet, KernelSnapshot, LoadRunner, NodeAccess, ProviderEnvironment, ProviderRun } from '../types.js';
@@ -144,9 +144,4 @@ export class KindProvider implements ClusterProvider {
       ...(docker.exitCode === 0 && docker.stdout.trim() ? { containerRuntime: `Docker ${docker.stdout.trim()}` } : {}),
     };
   }
-}
-
-/** The namespace of a run: everything it creates in a cluster lives there. */
-export function runNamespace(shortId: string): string {
-  return `sysctl-bench-${shortId}`;
 }
