@@ -36,27 +36,6 @@ export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /**
- * Settles with the promise, or rejects with the abort reason when the signal fires first. For
- * waits that take no signal themselves; the caller stops the underlying work (a container, a
- * socket) in its own finally.
- */
-export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.reject(abortReason(signal));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortReason(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => { signal.removeEventListener('abort', onAbort); resolve(value); },
-      (error: unknown) => { signal.removeEventListener('abort', onAbort); reject(error); },
-    );
-  });
-}
-
-/**
  * Polls `check` until it returns a value (not undefined) or the time is up; each round waits
  * `intervalMs`. Returns undefined on timeout, so that the caller says what it was waiting for.
  */
