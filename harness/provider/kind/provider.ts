@@ -15,7 +15,7 @@ import { kubernetesPatch } from '../../toolchain/versions.js';
 import { poolSelector } from '../../plan/plan.js';
 import { LoadDriver } from '../../load/driver.js';
 import { KubeObjects } from '../../workloads/kube-objects.js';
-import { createRunNamespace, runNamespace } from '../namespace.js';
+import { createRunNamespace, removeNamespaceLeftovers, runNamespace } from '../namespace.js';
 import { listNodes, toClusterNodes } from '../nodes.js';
 import { ContainerLoadRunner } from '../../measure/container-runner.js';
 import type { Cluster, ClusterFacts, ClusterProvider, ImageSet, KernelSnapshot, LoadRunner, NodeAccess, ProviderEnvironment, ProviderRun } from '../types.js';
@@ -99,7 +99,9 @@ export class KindProvider implements ClusterProvider {
       }
       const kube = connect({ kubeconfig }, run.signal);
       const namespace = runNamespace(run.shortId);
-      // The namespace goes with the cluster; a kept cluster keeps it until the cluster is deleted.
+      // The namespace goes with the cluster. A kept cluster still holds the namespaces of the runs
+      // before: their workloads would run on beside this run's, so they go first.
+      if (existing.has(planned.name)) await removeNamespaceLeftovers(kube, namespace, run.say);
       await createRunNamespace(kube, namespace, run.runId);
       const nodes = toClusterNodes(await listNodes(kube), planned.pools);
       const access = new Map<string, NodeAccess>();
