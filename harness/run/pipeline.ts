@@ -83,6 +83,8 @@ export async function makeProvider(choice: ProviderChoice, keep: boolean, scenar
  */
 export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   const scenario = loadScenario(options.scenarioFile);
+  // Made before the run directory: a wrong kubeconfig, context or registry is the user's mistake (exit 2, nothing written).
+  const provider = options.providerInstance ?? await makeProvider(options.provider ?? { kind: 'kind' }, options.keep, scenario);
   const ids = newRunIds(scenario.metadata.name);
   const runDir = resolve(options.out ?? resolve(options.reportsDir, ids.runId));
   const controller = new AbortController();
@@ -101,7 +103,6 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
 
   let outcome;
   try {
-    const provider = options.providerInstance ?? await makeProvider(options.provider ?? { kind: 'kind' }, options.keep, scenario);
     const state: RunState = {
       scenario,
       settings: {

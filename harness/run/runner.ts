@@ -1,4 +1,4 @@
-import { EnvironmentError } from '../errors.js';
+import { EnvironmentError, UserError } from '../errors.js';
 import { Interrupted } from './abort.js';
 import type { RunContext } from './run-context.js';
 import type { Phase, RunState } from './state.js';
@@ -25,11 +25,13 @@ export async function runPhaseList(phases: readonly Phase[], state: RunState, co
     }
   } catch (error) {
     const interrupted = context.signal.aborted;
-    const reason = interrupted && context.signal.reason instanceof Error ? context.signal.reason.message : error instanceof Error ? error.message : String(error);
+    const reason = interrupted && context.signal.reason instanceof Error
+      ? context.signal.reason.message
+      : error instanceof UserError ? `${error.where ? `${error.where}: ` : ''}${error.message}` : error instanceof Error ? error.message : String(error);
     outcome = { status: interrupted ? 'interrupted' : 'failed', reason };
     await context.record({
       type: 'error', at: new Date().toISOString(), message: reason,
-      ...(error instanceof EnvironmentError && error.fix ? { fix: error.fix } : {}),
+      ...((error instanceof EnvironmentError || error instanceof UserError) && error.fix ? { fix: error.fix } : {}),
     }).catch(() => undefined);
     context.say(`✖ ${reason.split('\n')[0]}`);
   } finally {

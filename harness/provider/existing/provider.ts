@@ -36,8 +36,15 @@ export class ExistingProvider implements ClusterProvider {
   private kube: Kube | undefined;
   private server = '';
 
+  /** Checks the kubeconfig, its context and the registry at once: a mistake there is the user's, said before a run starts. */
   constructor(private readonly options: ExistingProviderOptions) {
     this.capabilities = { nodeWrites: options.allowNodeWrites, kubeletRestart: false, containerLoad: false, sharesHostKernel: false } as const;
+    this.server = loadKubeConfig(options).getCurrentCluster()?.server ?? '';
+    if (options.registry === undefined) {
+      throw new UserError('an existing cluster pulls the sysctl-bench images from a registry: name it', {
+        fix: 'pass --registry HOST[:PORT][/PATH] or set spec.imageRegistry (push the images there first: sysctl-bench images --registry R --push)',
+      });
+    }
   }
 
   private client(signal: AbortSignal): Kube {
@@ -47,13 +54,6 @@ export class ExistingProvider implements ClusterProvider {
 
   /** Nothing to build here; the API server must answer. */
   async prepare(run: ProviderRun): Promise<void> {
-    const config = loadKubeConfig(this.options);
-    this.server = config.getCurrentCluster()?.server ?? '';
-    if (this.options.registry === undefined) {
-      throw new UserError('an existing cluster pulls the sysctl-bench images from a registry: name it', {
-        fix: 'pass --registry HOST[:PORT][/PATH] or set spec.imageRegistry (push the images there first: see docs/staging-cluster.md)',
-      });
-    }
     try {
       await this.client(run.signal).version.getCode();
     } catch (error) {
