@@ -1,7 +1,8 @@
 import type { ExecResult } from '../../../harness/kube/client.js';
 import type { LoadJob, LoadJobPod } from '../../../harness/load/job.js';
-import type { LoadSummary } from '../../../harness/load/summary.js';
-import { mergeLoadSummaries } from '../../../harness/measure/merge.js';
+import { HISTOGRAM_LAYOUT, histogramJson, histogramOf } from '../../../harness/load/histogram.js';
+import { parseLoadSummary, type LoadSummary } from '../../../harness/load/summary.js';
+import { measureFromGenerators } from '../../../harness/measure/merge.js';
 import { outcomeOf, poolSelector, type Plan } from '../../../harness/plan/plan.js';
 import { namespacedBy, parseMinorVersion, predictAdmission, toDotSeparated } from '../../../harness/policy/index.js';
 import { procPath } from '../../../harness/probes/sysctl-path.js';
@@ -212,9 +213,9 @@ export class FakeProvider implements ClusterProvider {
     await this.options.onLoad?.(signal);
     const backlog = Number(request.deployment.sysctls['net.core.somaxconn'] ?? defaults['net.core.somaxconn']);
     const parts = Array.from({ length: pods }, (_, index) => ({
-      name: `gen ${index}`, summary: fakeSummary(backlog >= 1024 ? [5, 6, 7, 8] : [1000, 1010, 3000, 3010], backlog >= 1024 ? 0 : 2),
+      name: `gen ${index}`, summary: fakeSummary({ ...connectTimes(backlog), shard: { index, count: pods } }),
     }));
-    return mergeLoadSummaries(parts);
+    return measureFromGenerators(parts);
   }
 
   private objects(signal: AbortSignal): ClusterObjects {
@@ -285,9 +286,10 @@ export class FakeProvider implements ClusterProvider {
         this.events.push(`job ${job.name} x${job.pods}`);
         await this.options.onLoad?.(signal);
         const backlog = job.labels['sysctl-bench/variant'] === 'tuned' ? 4096 : 128;
+        const startAtMs = Number(job.args[job.args.indexOf('--start-at') + 1]);
         return Array.from({ length: job.pods }, (_, index) => ({
           index, pod: `${job.name}-${index}`, node: `fake-node-${index}`, exitCode: 0, startedAt: new Date().toISOString(),
-          stdout: JSON.stringify(fakeSummary(backlog >= 1024 ? [5, 6, 7, 8] : [1000, 1010, 3000, 3010], backlog >= 1024 ? 0 : 2)),
+          stdout: fakeSummaryJson({ ...connectTimes(backlog), shard: { index, count: job.pods, startAtMs } }),
         }));
       },
       nodeReady: async () => true,
@@ -295,24 +297,52 @@ export class FakeProvider implements ClusterProvider {
   }
 }
 
-/** A loadgen summary with these connect times (ms) and this many failed connections. */
-export function fakeSummary(connects: number[], errors: number): LoadSummary {
-  const sorted = [...connects].sort((a, b) => a - b);
+export interface FakeLoad {
+  /** Connect times in ms of the connections that succeeded. */
+  connects: number[];
+  errors: number;
+  shard?: { index: number; count: number; startAtMs?: number };
+  saturated?: boolean;
+}
+
+/** A loadgen summary as loadgen prints it (version 2: histograms in µs), for these connect times. */
+export function fakeSummaryJson(load: FakeLoad): string {
+  const sorted = [...load.connects].sort((a, b) => a - b);
   const pick = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
   const dist = { count: sorted.length, mean: sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length), p50: pick(0.5), p90: pick(0.9), p95: pick(0.95), p99: pick(0.99), max: sorted.at(-1) ?? 0 };
-  return {
-    version: 1,
-    config: { mode: 'burst', target: 'http://fake/', connections: connects.length + errors, connect_timeout_s: 3, timeout_s: 8, max_duration_s: 120, max_requests: 100000, max_concurrency: 5000, samples: 2000 },
-    started_at: new Date().toISOString(), duration_s: 1,
-    requests: connects.length + errors, completed: connects.length, connected: connects.length, errors,
-    errors_by_class: { refused: 0, timeout: errors, reset: 0, http: 0, ports: 0, other: 0 },
-    errors_by_phase: { connect: errors, response: 0 }, dropped: 0,
-    connect_ms: dist, total_ms: dist, rps: connects.length,
-    series: [{ t: 0, completed: connects.length, errors, p99_total_ms: dist.p99 }],
-    samples: { connect_ms: connects },
+  const histogram = histogramJson(histogramOf(sorted.map((ms) => Math.round(ms * 1000))));
+  const empty = histogramJson(histogramOf([]));
+  const shard = load.shard ?? { index: 0, count: 1 };
+  const requests = sorted.length + load.errors;
+  return JSON.stringify({
+    version: 2,
+    config: {
+      mode: 'burst', target: 'http://fake/', connections: requests, connect_timeout_s: 3, timeout_s: 8, max_duration_s: 120, max_requests: 100000, max_concurrency: 5000, samples: 2000,
+      shard_index: shard.index, shard_count: shard.count, ...(shard.startAtMs ? { start_at_unix_ms: shard.startAtMs } : {}),
+    },
+    shard: { index: shard.index, count: shard.count, ...(shard.startAtMs ? { start_at_unix_ms: shard.startAtMs } : {}), start_late_ms: 0 },
+    open_model: false,
+    started_at: new Date(0).toISOString(), started_at_unix_ms: 0, duration_s: 1, planned: requests,
+    requests, completed: sorted.length, connected: sorted.length, reconnects: 0, errors: load.errors,
+    errors_by_class: { refused: 0, timeout: load.errors, reset: 0, http: 0, ports: 0, other: 0 },
+    errors_by_phase: { connect: load.errors, response: 0 }, dropped: 0,
+    connect_ms: dist, total_ms: dist, waiting_ms: dist, receiving_ms: dist, latency_ms: { count: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, max: 0 },
+    histograms: { layout: HISTOGRAM_LAYOUT, connect_us: histogram, total_us: histogram, waiting_us: histogram, receiving_us: histogram, latency_us: empty },
+    rps: sorted.length,
+    series: [{ t: 0, completed: sorted.length, errors: load.errors, p99_total_ms: dist.p99, total_us: histogram }],
+    samples: { connect_ms: sorted },
     cpu: { user_s: 0.1, sys_s: 0.1, wall_s: 1, cores_used: 0.2, gomaxprocs: 2, utilization: 0.1 },
-    schedule_lag_max_ms: 0, saturated: false, saturation_reasons: [], watchdog_fired: false,
-  };
+    schedule_lag_max_ms: 0, stopped_by: 'done', saturated: load.saturated ?? false, saturation_reasons: load.saturated ? ['cpu 98%'] : [], watchdog_fired: false,
+  });
+}
+
+export function fakeSummary(load: FakeLoad): LoadSummary {
+  return parseLoadSummary(fakeSummaryJson(load));
+}
+
+/** A short accept queue drops SYNs: the clients retry after 1 s and 3 s, and some give up. */
+function connectTimes(backlog: number): Pick<FakeLoad, 'connects' | 'errors'> {
+  return backlog >= 1024 ? { connects: [5, 6, 7, 8], errors: 0 } : { connects: [1000, 1010, 3000, 3010], errors: 2 };
 }
 
 /** Waits until the signal fires, then rejects with its reason: a load that only Ctrl-C ends. */
