@@ -1,8 +1,9 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
+import { BatchV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import type { MeasurementRecord, RawRecord } from '../../harness/results/raw.js';
 import type { Results } from '../../harness/results/results.js';
 import { kindBinary } from '../../harness/toolchain/artefacts/kind.js';
@@ -28,8 +29,11 @@ const harnessKubeconfig = join(work, 'sysctl-bench.kubeconfig');
 const apps: ImageApp[] = ['net-server', 'ipc-bench', 'loadgen'];
 let kind = '';
 
-async function kubectl(args: string[], options: { input?: string; allowFailure?: boolean } = {}) {
-  return run('kubectl', ['--kubeconfig', adminKubeconfig, ...args], { ...options, timeoutMs: 120_000 });
+/** The cluster's administrator (the test), through the same client library the harness uses. */
+function admin() {
+  const config = new KubeConfig();
+  config.loadFromFile(adminKubeconfig);
+  return { config, core: config.makeApiClient(CoreV1Api), objects: KubernetesObjectApi.makeApiClient(config) };
 }
 
 /** crane (go-containerregistry), static, as a FROM-scratch image that serves a registry on :5000. */
@@ -66,10 +70,15 @@ function kindConfig(): string {
 
 /** A kubeconfig holding only a token of the sysctl-bench service account (deploy/rbac.yaml). */
 async function harnessCredentials(): Promise<void> {
-  await kubectl(['apply', '-f', resolve('deploy/rbac.yaml')]);
-  const token = (await kubectl(['-n', 'sysctl-bench-system', 'create', 'token', 'sysctl-bench', '--duration', '2h'])).stdout.trim();
-  const admin = parse(readFileSync(adminKubeconfig, 'utf8')) as { clusters: Array<{ cluster: Record<string, string> }> };
-  const cluster = admin.clusters[0]?.cluster ?? {};
+  const { core, objects } = admin();
+  for (const object of parseAllDocuments(readFileSync(resolve('deploy/rbac.yaml'), 'utf8')).map((document) => document.toJS() as KubernetesObject)) {
+    await objects.create(object);
+  }
+  const token = (await core.createNamespacedServiceAccountToken({
+    name: 'sysctl-bench', namespace: 'sysctl-bench-system', body: { spec: { audiences: [], expirationSeconds: 7200 } },
+  })).status?.token ?? '';
+  const file = parse(readFileSync(adminKubeconfig, 'utf8')) as { clusters: Array<{ cluster: Record<string, string> }> };
+  const cluster = file.clusters[0]?.cluster ?? {};
   writeFileSync(harnessKubeconfig, stringify({
     apiVersion: 'v1', kind: 'Config', 'current-context': 'staging',
     clusters: [{ name: 'staging', cluster: { server: cluster.server, 'certificate-authority-data': cluster['certificate-authority-data'] } }],
@@ -82,7 +91,7 @@ async function harnessCredentials(): Promise<void> {
 function harnessPath(): string {
   const bin = join(work, 'path');
   mkdirSync(bin, { recursive: true });
-  for (const program of ['bash', 'env', 'readlink', 'dirname']) symlinkSync(`/usr/bin/${program}`, join(bin, program));
+  for (const program of ['bash', 'env', 'readlink', 'dirname']) if (!existsSync(join(bin, program))) symlinkSync(`/usr/bin/${program}`, join(bin, program));
   return bin;
 }
 
@@ -129,7 +138,8 @@ describe('an existing cluster, by kubeconfig alone', () => {
   });
 
   it('run: admission predicted from configz is observed, connect p99 improves, load from 2 merged pods, proofs read-only, nothing left', async () => {
-    const runDir = join(work, 'run');
+    // SB_E2E_EXTERNAL_OUT keeps the run directory (the report) after the test.
+    const runDir = process.env.SB_E2E_EXTERNAL_OUT ?? join(work, 'run');
     const out = await sysctlBench(['run', 'test/e2e/fixtures/staging-net-backlog.yaml', '--kubeconfig', harnessKubeconfig, '--registry', registryHost, '--out', runDir]);
     expect(out.exitCode, `${out.stdout.split('\n').slice(-40).join('\n')}\n${out.stderr}`).toBe(0);
     const results = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8')) as Results;
@@ -156,7 +166,11 @@ describe('an existing cluster, by kubeconfig alone', () => {
     expect(results.problems.some((problem) => problem.message.startsWith('not run: host-change-not-leaked'))).toBe(true);
 
     // Nothing of the run is left in the cluster.
-    expect((await kubectl(['get', 'namespaces', '-l', 'app.kubernetes.io/managed-by=sysctl-bench', '-o', 'name'])).stdout.trim()).toBe('');
-    expect((await kubectl(['get', 'pods,jobs,services', '--all-namespaces', '-l', 'app.kubernetes.io/managed-by=sysctl-bench', '-o', 'name'])).stdout.trim()).toBe('');
+    const { core, config } = admin();
+    const selector = 'app.kubernetes.io/managed-by=sysctl-bench';
+    expect((await core.listNamespace({ labelSelector: selector })).items.map((item) => item.metadata?.name)).toEqual([]);
+    expect((await core.listPodForAllNamespaces({ labelSelector: selector })).items.map((item) => item.metadata?.name)).toEqual([]);
+    expect((await core.listServiceForAllNamespaces({ labelSelector: selector })).items.map((item) => item.metadata?.name)).toEqual([]);
+    expect((await config.makeApiClient(BatchV1Api).listJobForAllNamespaces({ labelSelector: selector })).items.map((item) => item.metadata?.name)).toEqual([]);
   });
 });

@@ -21,7 +21,8 @@ async function silentServer(): Promise<string> {
 describe('the run signal', () => {
   it('stops a spawned program and rejects with the reason', async () => {
     const controller = new AbortController();
-    const running = run('sleep', ['600'], { signal: controller.signal });
+    // Node itself as the long-running program: it is there wherever the tests run.
+    const running = run(process.execPath, ['-e', 'setTimeout(() => {}, 600_000)'], { signal: controller.signal });
     setTimeout(() => controller.abort(new Interrupted('SIGINT')), 50);
     await expect(running).rejects.toThrow('interrupted by SIGINT');
   });
