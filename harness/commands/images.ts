@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { EnvironmentError } from '../errors.js';
-import { imageRef, type ImageApp } from '../toolchain/artefacts/workload-images.js';
+import type { ImageApp } from '../toolchain/artefacts/workload-images.js';
 
 const apps: readonly ImageApp[] = ['net-server', 'ipc-bench', 'loadgen'];
 
@@ -17,6 +17,8 @@ export function registerImages(program: Command): void {
     .option('--registry <host[/path]>', 'the registry the cluster\'s nodes pull from, e.g. registry.example.com:5000/team', registryArg)
     .option('--push', 'build the images when missing, then docker tag and docker push each one')
     .action(async (options: { registry?: string; push?: boolean }) => {
+      // Loaded here: the image module brings the process runner, which other commands must not pay for.
+      const { imageRef } = await import('../toolchain/artefacts/workload-images.js');
       const prefix = options.registry ? `${options.registry.replace(/\/$/, '')}/` : '';
       if (options.push) {
         if (!options.registry) throw new EnvironmentError('--push needs --registry', { fix: 'pass --registry HOST[:PORT][/PATH]' });

@@ -108,6 +108,11 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
       settings: {
         scenarioFile: options.scenarioFile,
         keep: options.keep,
+        runOptions: {
+          scale: options.scale,
+          ...(options.repetitions !== undefined ? { repetitions: options.repetitions } : {}),
+          ...(options.warmup !== undefined ? { warmup: options.warmup } : {}),
+        },
         measure: { repetitions: options.repetitions ?? scenario.spec.repetitions ?? 3, warmup: options.warmup ?? scenario.spec.warmup ?? 1, scale: options.scale },
       },
       provider,

@@ -9,6 +9,8 @@ export interface RunSettings {
   measure: MeasureOptions;
   /** Keep what the run created (kind clusters) instead of removing it at the end. */
   keep: boolean;
+  /** What the command line changed of the scenario's own sizes (recorded: the scale enters the definition hash). */
+  runOptions: { scale?: number; repetitions?: number; warmup?: number };
 }
 
 export interface DeployedWorkload {

@@ -146,8 +146,9 @@ describe('an existing cluster, by kubeconfig alone', () => {
     const raw = readFileSync(join(runDir, 'raw', 'results.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as RawRecord);
 
     // Admission: predicted from what the kubelets report, and observed so.
-    expect(results.environment?.provider?.name).toBe('existing');
-    expect(results.environment?.nodes.map((node) => [node.pool, node.allowlistSource, node.allowedUnsafeSysctls])).toEqual([['tuned', 'configz', ['net.*']], ['strict', 'configz', []]]);
+    expect(results.environment?.provider).toBe('existing');
+    expect(results.environment?.nodes.map((node) => [node.pool, node.kubeletConfigSource, node.allowedUnsafeSysctls, node.kubeletConfig?.allowedUnsafeSysctls ?? []]))
+      .toEqual([['tuned', 'configz (the live kubelet)', ['net.*'], ['net.*']], ['strict', 'configz (the live kubelet)', [], []]]);
     expect(results.admission.mismatched).toBe(0);
     expect(results.admission.cases.find((entry) => entry.workload === 'strict-web')?.observed.outcome).toBe('forbidden');
 

@@ -37,6 +37,7 @@ export const planPhase: Phase = {
       environment: describeEnvironment(plan, facts, await state.provider.environment()),
       loadGenerator: { name: 'sysctl-bench loadgen', version: images.loadgen.split(':').at(-1) ?? 'unknown' },
       ...(rollout ? { rollout } : {}),
+      runOptions: state.settings.runOptions,
     });
   },
 };

@@ -149,7 +149,7 @@ describe('the phase list on an existing cluster (read-only provider)', () => {
     const admission = of(raw, 'admission');
     expect(admission.find((record) => record.variant === 'tuned')).toMatchObject({ predicted: { outcome: 'forbidden' }, observed: { outcome: 'forbidden' }, match: true });
     const started = of(raw, 'run-started')[0];
-    expect(started?.environment.nodes.map((node) => [node.name, node.allowlistSource, node.allowedUnsafeSysctls])).toEqual([['fake-net', 'configz', []], ['fake-strict', 'configz', []]]);
+    expect(started?.environment.nodes.map((node) => [node.name, node.kubeletConfigSource, node.allowedUnsafeSysctls])).toEqual([['fake-net', 'configz (the live kubelet)', []], ['fake-strict', 'configz (the live kubelet)', []]]);
   });
 
   it('refuses a container load generator where there is no network beside the cluster', async () => {
@@ -193,6 +193,6 @@ describe('stopping', () => {
     expect(results.run.status).toBe('failed');
     expect(results.phases.map((phase) => phase.name)).not.toContain('load');
     expect(provider.events.at(-1)).toBe('cleanup');
-    expect(results.outcome.exitCode).toBe(2);
+    expect(results.outcome.exitCode).toBe(3);
   });
 });
