@@ -26,7 +26,12 @@ export const heartbeatIntervalMs = 15_000;
 /** A heartbeat older than this belongs to a run that is gone. */
 export const heartbeatStaleMs = 90_000;
 
-export function namespaceObject(name: string, runId: string, now: Date): V1Namespace {
+/**
+ * The run's namespace. Pod Security: the scenario's labels when it sets them (its workloads are
+ * observed under them; the privileged probes and node agents then meet the same policy), else
+ * privileged, which the node agents and the privileged probe need.
+ */
+export function namespaceObject(name: string, runId: string, now: Date, podSecurityLabels: Record<string, string> = {}): V1Namespace {
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
@@ -35,16 +40,15 @@ export function namespaceObject(name: string, runId: string, now: Date): V1Names
       labels: {
         [labels.managed]: managedBy,
         [labels.run]: labelValue(runId),
-        // The node agents and privileged probes the proofs need; nothing else runs here.
-        'pod-security.kubernetes.io/enforce': 'privileged',
+        ...(Object.keys(podSecurityLabels).length > 0 ? podSecurityLabels : { 'pod-security.kubernetes.io/enforce': 'privileged' }),
       },
       annotations: { [annotations.heartbeat]: now.toISOString(), [annotations.host]: hostname(), [annotations.pid]: String(process.pid) },
     },
   };
 }
 
-export async function createRunNamespace(kube: Kube, name: string, runId: string): Promise<void> {
-  await kube.core.createNamespace({ body: namespaceObject(name, runId, new Date()) });
+export async function createRunNamespace(kube: Kube, name: string, runId: string, podSecurityLabels: Record<string, string> = {}): Promise<void> {
+  await kube.core.createNamespace({ body: namespaceObject(name, runId, new Date(), podSecurityLabels) });
 }
 
 /** Renews the heartbeat until stopped; a failed renewal is retried at the next beat. */

@@ -1,6 +1,6 @@
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 
-export type ObservedOutcome = 'admitted' | 'forbidden' | 'invalid' | 'unsupported' | 'pending';
+export type ObservedOutcome = 'admitted' | 'forbidden' | 'invalid' | 'unsupported' | 'pod-security-forbidden' | 'pending';
 
 export interface Observation {
   outcome: ObservedOutcome;
@@ -21,8 +21,11 @@ const kubeletForbiddenReason = 'SysctlForbidden';
  * - the kubelet refuses the pod at admission: phase Failed, reason SysctlForbidden;
  * - the runtime cannot write a sysctl the kernel lacks: sandbox creation fails with
  *   "open /proc/sys/...: no such file or directory", and the pod never starts;
+ * - Pod Security admission refuses the pods at the API server: no pod exists, and the controller
+ *   (ReplicaSet, StatefulSet, DaemonSet) reports FailedCreate "... violates PodSecurity ...";
  * - every pod running and ready: admitted.
- * Anything else is still pending: the caller decides how long to wait.
+ * Anything else is still pending: the caller decides how long to wait. `events` are those of the
+ * pods and of the workload's controllers.
  */
 export function classifyPods(pods: readonly V1Pod[], events: readonly CoreV1Event[]): Observation {
   const podNames = pods.map((pod) => pod.metadata?.name ?? '?');
@@ -31,6 +34,10 @@ export function classifyPods(pods: readonly V1Pod[], events: readonly CoreV1Even
     .map((event) => `${event.involvedObject?.name ?? ''}: ${event.reason ?? ''}: ${event.message ?? ''}`);
   const base = { pods: podNames, events: eventLines };
 
+  const podSecurity = events.find((event) => event.reason === 'FailedCreate' && /violates PodSecurity/.test(event.message ?? ''));
+  if (podSecurity && !pods.some(isRunningAndReady)) {
+    return { ...base, outcome: 'pod-security-forbidden', reason: podSecurity.reason, message: podSecurity.message, podPhase: undefined };
+  }
   const forbidden = pods.find((pod) => pod.status?.reason === kubeletForbiddenReason);
   if (forbidden) {
     return { ...base, outcome: 'forbidden', reason: kubeletForbiddenReason, message: forbidden.status?.message, podPhase: forbidden.status?.phase };

@@ -27,7 +27,11 @@ export async function observeOnce(target: InCluster, deployment: WorkloadDeploym
   const pods = await kube.core.listNamespacedPod({ namespace, labelSelector: `${labels.deployment}=${deployment.name}` });
   const podNames = new Set(pods.items.map((pod) => pod.metadata?.name));
   const events = await kube.core.listNamespacedEvent({ namespace });
-  const related = events.items.filter((event) => podNames.has(event.involvedObject?.name));
+  // The pods' events, and their controllers' (a ReplicaSet is <deployment>-<hash>): Pod Security
+  // refuses pods before they exist, and only the controller's FailedCreate says so.
+  const controller = (name: string | undefined, kind: string | undefined) => kind !== 'Pod'
+    && (name === deployment.name || (kind === 'ReplicaSet' && name?.startsWith(`${deployment.name}-`) === true));
+  const related = events.items.filter((event) => podNames.has(event.involvedObject?.name) || controller(event.involvedObject?.name, event.involvedObject?.kind));
   return classifyPods(pods.items, related);
 }
 

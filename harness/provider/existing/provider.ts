@@ -1,6 +1,7 @@
 import { EnvironmentError, UserError } from '../../errors.js';
 import { apiStatus, connect, loadKubeConfig, type Kube, type KubeSource } from '../../kube/client.js';
 import { poolSelector, type Plan } from '../../plan/plan.js';
+import { scenarioNamespaceLabels } from '../../policy/index.js';
 import { snapshotWith } from '../../probes/host-snapshot.js';
 import { isModelled, NEWEST_MODELLED, OLDEST_MODELLED, parseMinorVersion } from '../../policy/versions.js';
 import type { Scenario } from '../../scenario/schema.js';
@@ -113,7 +114,7 @@ export class ExistingProvider implements ClusterProvider {
     }
     const kube = this.client(run.signal);
     const namespace = runNamespace(run.shortId);
-    await createRunNamespace(kube, namespace, run.runId);
+    await createRunNamespace(kube, namespace, run.runId, scenarioNamespaceLabels(plan.scenario));
     const stopHeartbeat = startHeartbeat(connect(loadKubeConfig(this.options)), namespace);
     run.onCleanup(`namespace ${namespace}`, async () => {
       stopHeartbeat();

@@ -3,6 +3,7 @@ import { EnvironmentError } from '../../errors.js';
 import { run } from '../../toolchain/exec.js';
 import { connect } from '../../kube/client.js';
 import type { Plan } from '../../plan/plan.js';
+import { scenarioNamespaceLabels } from '../../policy/index.js';
 import { kernelSysctlInventory } from '../../probes/kernel-inventory.js';
 import { snapshotHost } from '../../probes/host-snapshot.js';
 import { writeOwnership } from '../../run/ownership.js';
@@ -102,7 +103,7 @@ export class KindProvider implements ClusterProvider {
       // The namespace goes with the cluster. A kept cluster still holds the namespaces of the runs
       // before: their workloads would run on beside this run's, so they go first.
       if (existing.has(planned.name)) await removeNamespaceLeftovers(kube, namespace, run.say);
-      await createRunNamespace(kube, namespace, run.runId);
+      await createRunNamespace(kube, namespace, run.runId, scenarioNamespaceLabels(plan.scenario));
       const nodes = toClusterNodes(await listNodes(kube), planned.pools);
       const access = new Map<string, NodeAccess>();
       clusters.push({

@@ -99,7 +99,7 @@ describe('validate --kubeconfig', () => {
       [['w1'], [], 'configz', { 'example.com/pool': 'strict', zone: 'a' }],
       [['w2', 'w3'], ['net.*'], 'configz', { 'example.com/pool': 'tuned', zone: 'a' }],
     ]);
-    const report = (admitted: boolean) => ({ schemaVersion: 1 as const, kubernetesVersion: '1.37', allowedUnsafeSysctls: [], allowlistErrors: [], errors: [], workloads: [{ admitted } as never] });
+    const report = (admitted: boolean) => ({ errors: [], workloads: [{ admitted }] }) as never;
     const cluster = { server: 's', context: 'c', kubernetesVersion: 'v1.37.2', modelVersion: '1.37' };
     expect(liveValidationExitCode({ schemaVersion: 1, cluster, findings: [], groups: [{ ...groups[1]!, report: report(false) }, { ...groups[2]!, report: report(true) }] })).toBe(0);
     expect(liveValidationExitCode({ schemaVersion: 1, cluster, findings: [], groups: [{ ...groups[1]!, report: report(false) }] })).toBe(1);

@@ -27,6 +27,15 @@ describe('classifyPods', () => {
     expect(observed.podPhase).toBe('Pending');
   });
 
+  it('reports a Pod Security refusal from the controller: no pod exists, the ReplicaSet cannot create one', () => {
+    const observed = classifyPods([], [{
+      metadata: {}, involvedObject: { name: 'web-idle-5d8f9c', kind: 'ReplicaSet' }, type: 'Warning', reason: 'FailedCreate',
+      message: 'Error creating: pods "web-idle-5d8f9c-x2v" is forbidden: violates PodSecurity "baseline:latest": forbidden sysctls (net.ipv4.tcp_slow_start_after_idle)',
+    }]);
+    expect(observed.outcome).toBe('pod-security-forbidden');
+    expect(observed.message).toMatch(/violates PodSecurity "baseline:latest"/);
+  });
+
   it('is admitted only when every pod runs and is ready', () => {
     const ready = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] };
     expect(classifyPods([pod('a', ready), pod('b', ready)], []).outcome).toBe('admitted');
