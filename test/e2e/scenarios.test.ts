@@ -52,12 +52,22 @@ function expectProofsPassed(results: Results) {
   expect(failed).toEqual([]);
 }
 
+/**
+ * What the last run created is gone: its clusters (unique per run), its containers, and kind's
+ * network once no cluster at all is left. Other runs' clusters on this machine are theirs.
+ */
 async function expectNothingLeft() {
-  expect((await listClusters()).filter((name) => name.startsWith('sb-'))).toEqual([]);
-  const containers = await run('docker', ['ps', '-a', '--filter', 'label=io.sysctl-bench.run', '--format', '{{.Names}}']);
+  const results = JSON.parse(readFileSync(join(lastRunDir, 'results.json'), 'utf8')) as Results;
+  const ours = new Set((results.environment?.nodes ?? []).map((node) => node.name.replace(/-(control-plane|worker\d*)$/, '')));
+  expect(ours.size).toBeGreaterThan(0);
+  const clusters = await listClusters();
+  expect(clusters.filter((name) => ours.has(name))).toEqual([]);
+  const containers = await run('docker', ['ps', '-a', '--filter', `label=io.sysctl-bench.run=${results.run.runId}`, '--format', '{{.Names}}']);
   expect(containers.stdout.trim()).toBe('');
-  const networks = await run('docker', ['network', 'ls', '--filter', 'name=^kind$', '--format', '{{.Name}}']);
-  expect(networks.stdout.trim()).toBe('');
+  if (clusters.length === 0) {
+    const networks = await run('docker', ['network', 'ls', '--filter', 'name=^kind$', '--format', '{{.Name}}']);
+    expect(networks.stdout.trim()).toBe('');
+  }
 }
 
 describe('shipped scenarios on kind', () => {
