@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { UserError } from '../errors.js';
+import { RAW_RESULTS_FILE } from '../results/raw.js';
 import { writeReports } from '../report/write-reports.js';
 import type { Results } from '../results/results.js';
 import { loadScenario } from '../scenario/load.js';
@@ -87,6 +90,10 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
   const provider = options.providerInstance ?? await makeProvider(options.provider ?? { kind: 'kind' }, options.keep, scenario);
   const ids = newRunIds(scenario.metadata.name);
   const runDir = resolve(options.out ?? resolve(options.reportsDir, ids.runId));
+  if (options.out !== undefined && existsSync(join(runDir, RAW_RESULTS_FILE))) {
+    // Raw results are append-only: a second run there would mix its records with the first's.
+    throw new UserError(`--out ${options.out} holds a run already (${RAW_RESULTS_FILE})`, { fix: 'give --out a new or empty folder' });
+  }
   const controller = new AbortController();
   const context = await RunContext.open(ids, runDir, options.say, controller.signal);
   options.say(`run ${ids.runId}: ${scenario.metadata.name} -> ${runDir}`);

@@ -99,6 +99,16 @@ describe('the phase list on a provider that creates its clusters (kind flavour)'
   });
 });
 
+describe('the run directory', () => {
+  it('--out refuses a folder that holds a run already: raw results would mix', async () => {
+    const first = await runWith(netBacklog({ pools: kindPools }), { flavour: 'kind' }, { repetitions: 1 });
+    await expect(runScenario({
+      scenarioFile: first.outcome.runDir.replace(/run$/, 'scenario.yaml'), reportsDir: '/nonexistent', out: first.outcome.runDir, keep: false, scale: 1,
+      say: () => {}, providerInstance: new FakeProvider({ flavour: 'kind' }),
+    })).rejects.toThrow(/holds a run already/);
+  });
+});
+
 describe('the phase list on an existing cluster (read-only provider)', () => {
   const isolation = `    - check: host-change-not-leaked
       sysctl: net.core.somaxconn
