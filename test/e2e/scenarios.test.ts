@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -123,33 +123,32 @@ describe('shipped scenarios on kind', () => {
     await expectNothingLeft();
   });
 
-  let killedRunDir: string | undefined;
+  // The killed run's own directory and cluster name, so that earlier runs' leftovers never stand in for it.
+  const killedRunDir = join(reportsDir, 'killed', `run-${process.pid}-${Date.now()}`);
+  const killedCluster = `sb-killed-${process.pid}`;
 
   it('a run killed with SIGKILL during load keeps its finished measurements', async () => {
-    const killedReports = join(reportsDir, 'killed');
-    const child = spawn('bin/sysctl-bench', ['run', 'scenarios/net-backlog.yaml', '--scale', '0.3', '--repetitions', '5', '--warmup', '0', '--reports', killedReports],
-      { detached: true, stdio: 'ignore' });
+    const child = spawn('bin/sysctl-bench', ['run', 'scenarios/net-backlog.yaml', '--scale', '0.3', '--repetitions', '5', '--warmup', '0',
+      '--out', killedRunDir, '--name', killedCluster], { detached: true, stdio: 'ignore' });
     const deadline = Date.now() + 20 * 60_000;
+    const raw = join(killedRunDir, 'raw', 'results.jsonl');
     let measured = 0;
     while (Date.now() < deadline && measured === 0) {
       await sleep(5_000);
-      killedRunDir = existsSync(killedReports) ? readdirSync(killedReports).map((name) => join(killedReports, name))[0] : undefined;
-      const raw = killedRunDir ? join(killedRunDir, 'raw', 'results.jsonl') : undefined;
-      measured = raw && existsSync(raw) ? readFileSync(raw, 'utf8').split('\n').filter((line) => line.includes('"type":"measurement"')).length : 0;
+      measured = existsSync(raw) ? readFileSync(raw, 'utf8').split('\n').filter((line) => line.includes('"type":"measurement"')).length : 0;
     }
     expect(measured, 'the run never reached its load phase').toBeGreaterThan(0);
     process.kill(-(child.pid ?? 0), 'SIGKILL');
     await sleep(2_000);
-    // Cluster names are unique per run: sb-<scenario>-<short run id>.
-    expect((await listClusters()).filter((name) => name.startsWith('sb-net-backlog-'))).toHaveLength(1);
+    expect(await listClusters()).toContain(killedCluster);
   });
 
   it('host-leak (the run after the killed one): removes its leftovers; namespaced values stay in their pods, node-level ones are shared, the host is untouched', async () => {
     const results = await runSmall('host-leak');
     expect(results.phases.map((phase) => phase.name)).toContain('leftovers');
-    expect((await listClusters()).filter((name) => name.startsWith('sb-net-backlog-'))).toEqual([]);
-    const rebuilt = await run('bin/sysctl-bench', ['report', killedRunDir ?? ''], { allowFailure: true });
-    const killed = JSON.parse(readFileSync(join(killedRunDir ?? '', 'results.json'), 'utf8')) as Results;
+    expect(await listClusters()).not.toContain(killedCluster);
+    const rebuilt = await run('bin/sysctl-bench', ['report', killedRunDir], { allowFailure: true });
+    const killed = JSON.parse(readFileSync(join(killedRunDir, 'results.json'), 'utf8')) as Results;
     expect(killed.run.status, rebuilt.stdout + rebuilt.stderr).toBe('unfinished');
     expect(killed.performance.flatMap((entry) => entry.variants).some((variant) => variant.repetitions > 0)).toBe(true);
     expectAdmissionAsPredicted(results);
