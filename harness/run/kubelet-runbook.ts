@@ -1,7 +1,7 @@
 import { buildAllowlist, kubeletExtraArgsLine } from '../policy/index.js';
 import type { NodeAccess } from '../provider/types.js';
 import type { IsolationValue } from '../results/raw.js';
-import { sleep } from './abort.js';
+import { poll, sleep } from './abort.js';
 
 /**
  * The seed article's procedure on a running node, step by step: the kubelet's drop-in reads
@@ -35,8 +35,17 @@ export async function readSysconfig(node: NodeAccess): Promise<string | undefine
   return out.exitCode === 0 ? out.stdout : undefined;
 }
 
-/** Writes /etc/sysconfig/kubelet (content as an argument, never in the script text) and restarts the kubelet. */
-export async function applyKubeletExtraArgs(node: NodeAccess, line: string | undefined, settleMs = 15_000, signal?: AbortSignal): Promise<KubeletRestart> {
+const kubeletProcess = /(^|\/)kubelet\s/;
+
+/**
+ * Writes /etc/sysconfig/kubelet (content as an argument, never in the script text) and restarts
+ * the kubelet. With `expectFlag`, waits until a kubelet with that flag is in the process list
+ * (up to `settleMs`, checked every second): a loaded machine restarts a kubelet slower, and a
+ * fixed wait then read the process list before the kubelet was back. Without it, waits `settleMs`.
+ */
+export async function applyKubeletExtraArgs(
+  node: NodeAccess, line: string | undefined, settleMs = 15_000, signal?: AbortSignal, expectFlag?: string,
+): Promise<KubeletRestart> {
   const steps: RunbookStep[] = [];
   await step(steps, node, 'systemctl cat kubelet (the drop-in reads /etc/sysconfig/kubelet)', ['systemctl', 'cat', 'kubelet']);
   if (line === undefined) {
@@ -46,10 +55,17 @@ export async function applyKubeletExtraArgs(node: NodeAccess, line: string | und
   }
   await step(steps, node, 'systemctl daemon-reload', ['systemctl', 'daemon-reload']);
   await step(steps, node, 'systemctl restart kubelet', ['systemctl', 'restart', 'kubelet']);
-  await sleep(settleMs, signal);
+  if (expectFlag === undefined) {
+    await sleep(settleMs, signal);
+  } else {
+    await poll(async () => {
+      const listed = await node.exec(['ps', '-eo', 'args'], { allowFailure: true });
+      return listed.stdout.split('\n').some((entry) => kubeletProcess.test(entry) && entry.includes(expectFlag)) ? true : undefined;
+    }, { timeoutMs: settleMs, intervalMs: 1_000, ...(signal ? { signal } : {}) });
+  }
   const active = (await step(steps, node, 'systemctl is-active kubelet', ['systemctl', 'is-active', 'kubelet'])) === 'active';
   const processes = await step(steps, node, 'ps -eo args (kubelet)', ['ps', '-eo', 'args']);
-  const commandLine = processes.split('\n').find((entry) => /(^|\/)kubelet\s/.test(entry));
+  const commandLine = processes.split('\n').find((entry) => kubeletProcess.test(entry));
   const values: IsolationValue[] = [{ where: `node ${node.name}`, name: sysconfigFile, value: line ?? '(absent)', at: 'after write' }];
   if (commandLine) values.push({ where: `node ${node.name}`, name: 'kubelet command line', value: commandLine, at: 'after restart' });
   return { steps, values, commandLine, active };

@@ -57,9 +57,10 @@ async function runbook(state: RunState, cluster: Cluster, plan: Plan, node: Node
   };
 
   const before = await applyAndObserve(state, cluster, deployment);
-  const restart = await applyKubeletExtraArgs(node, runbookLine(procedure.allowedUnsafeSysctls), 15_000, state.run.signal);
+  const flag = `--allowed-unsafe-sysctls=${procedure.allowedUnsafeSysctls.join(',')}`;
+  const restart = await applyKubeletExtraArgs(node, runbookLine(procedure.allowedUnsafeSysctls), 90_000, state.run.signal, flag);
   await waitNodeReady(state, cluster, node.name);
-  const flagSeen = restart.commandLine?.includes(`--allowed-unsafe-sysctls=${procedure.allowedUnsafeSysctls.join(',')}`) ?? false;
+  const flagSeen = restart.commandLine?.includes(flag) ?? false;
   const after = await applyAndObserve(state, cluster, deployment);
   const passed = before.outcome === 'forbidden' && flagSeen && after.outcome === 'admitted';
   state.run.say(`    runbook steps: ${restart.steps.map((entry) => entry.step).join(' → ')}`);
