@@ -37,8 +37,10 @@ export async function removeKindLeftovers(currentRunId: string, log: (line: stri
       log(`  could not remove ${cluster} now (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); the next run tries again`);
     }
   }
+  // A dead run's record goes once none of its clusters is left, so that one not removed now is tried again.
+  const remaining = new Set(await listClusters());
   for (const owner of owners) {
-    if (!liveRuns.has(owner.runId) && !owner.keep && owner.clusters.length > 0) removeOwnership(owner.runId);
+    if (!liveRuns.has(owner.runId) && !owner.keep && owner.clusters.length > 0 && owner.clusters.every((cluster) => !remaining.has(cluster))) removeOwnership(owner.runId);
   }
   return removed;
 }
