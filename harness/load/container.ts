@@ -8,10 +8,9 @@ import { GenericContainer, getContainerRuntimeClient } from 'testcontainers';
  * the driver removes its own, and `removeRunContainers` finds any that were left.
  */
 
-export const runLabel = 'io.sysctl-bench.run';
-export const roleLabel = 'io.sysctl-bench.role';
-/** Unique per container the driver starts, so a start that failed half way can still be cleaned up. */
-export const invocationLabel = 'io.sysctl-bench.invocation';
+import { runLabel } from './labels.js';
+
+export { invocationLabel, roleLabel, runLabel } from './labels.js';
 
 /** Must be set before testcontainers first looks for its reaper. */
 export function disableReaper(): void {

@@ -1,3 +1,4 @@
+import type { HostKernelDeps } from '../host/guard.js';
 import type { ExecResult } from '../kube/client.js';
 import type { LoadJob, LoadJobPod } from '../load/job.js';
 import type { Plan } from '../plan/plan.js';
@@ -28,8 +29,11 @@ export interface ProviderRun {
   readonly signal: AbortSignal;
   say(line: string): void;
   logFile(name: string): string;
-  /** Registers an undo step; steps run in reverse order after the running phase has stopped. */
-  onCleanup(title: string, action: () => Promise<void>): void;
+  /**
+   * Registers an undo step; steps run in reverse order after the running phase has stopped.
+   * A step that removes a cluster says so (`cluster`): with --retain it is skipped when the run failed.
+   */
+  onCleanup(title: string, action: () => Promise<void>, options?: { cluster?: string }): void;
 }
 
 /** A way into one node: read and write its /proc/sys, see its kubelet, run a program on it. */
@@ -190,10 +194,17 @@ export interface ClusterProvider {
   up(plan: Plan, run: ProviderRun): Promise<Cluster[]>;
   /** Puts the images into the nodes when the provider must (kind); a provider whose nodes pull does nothing. */
   loadImages(clusters: readonly Cluster[], images: ImageSet, run: ProviderRun): Promise<void>;
-  /** The kernel values host-proc-unchanged compares; the places depend on the provider. */
-  kernelSnapshot(names: readonly string[], clusters: readonly Cluster[]): Promise<KernelSnapshot>;
-  /** When the kernel snapshot is taken: before any cluster exists (kind: the host) or once connected. */
+  /** The nodes' kernel values host-proc-unchanged compares (kernelWitness `nodes`). */
+  kernelSnapshot?(names: readonly string[], clusters: readonly Cluster[]): Promise<KernelSnapshot>;
+  /**
+   * When the kernel is read: `host`, this machine's whole /proc/sys before any cluster exists and
+   * after the last is gone (hostKernel), or `nodes`, each node's watched values once connected.
+   */
   readonly kernelWitness: 'host' | 'nodes';
+  /** This machine's kernel, shared by the nodes: where it is read and which clusters the restoration waits for. */
+  hostKernel?(): HostKernelDeps;
+  /** Copies the clusters' logs into `dir` after a failure (kind: `kind export logs`; existing: the run's pods and events); returns what was written. */
+  exportLogs?(clusters: readonly Cluster[], dir: string, run: ProviderRun): Promise<string[]>;
   environment(): Promise<ProviderEnvironment>;
   /** A load generator beside the cluster, on its nodes' network (capabilities.containerLoad). */
   containerLoad?(run: ProviderRun): LoadRunner;

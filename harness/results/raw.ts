@@ -173,6 +173,48 @@ export const IsolationSchema = z.object({
   detail: z.string(),
 });
 
+export const HostChangeSchema = z.object({
+  name: z.string(),
+  /** The value before the first cluster; absent: the entry was not there. */
+  before: z.string().optional(),
+  /** The value found when the difference was seen; absent: the entry was gone. */
+  found: z.string().optional(),
+  /** Who most likely wrote it (docs/host-kernel.md lists the known writers). */
+  who: z.string(),
+  source: z.enum(['node', 'proof', 'other', 'unknown']),
+  /** The entry reads its value from before again. */
+  restored: z.boolean(),
+  after: z.string().optional(),
+  /** Why it was not put back (deferred, not writable, not ours to undo). */
+  error: z.string().optional(),
+});
+
+/**
+ * This machine's whole /proc/sys, kept before the first sysctl-bench cluster and compared (and put
+ * back) after the last one (kind only: its nodes share this machine's kernel).
+ */
+export const HostKernelSchema = z.object({
+  type: z.literal('host-kernel'),
+  at: isoTime,
+  /** restored: this run was the last, put the host back and compared it; deferred: runs or clusters of sysctl-bench were still there. */
+  status: z.enum(['restored', 'deferred']),
+  baseline: z.object({ takenAt: isoTime, runId: z.string(), note: z.string().optional(), entries: z.number().int() }),
+  /** Runs and clusters already there when this run started. */
+  sharedWith: z.array(z.string()),
+  /** deferred: who the restoration waits for. */
+  waitingFor: z.array(z.string()),
+  /** Entries compared; counters left out; interfaces that came or went, whose entries were left out. */
+  compared: z.number().int(),
+  volatile: z.number().int(),
+  transientInterfaces: z.array(z.string()),
+  /** What differed from the baseline at the end of the run. */
+  changes: z.array(HostChangeSchema),
+  /** What runs before this one had left, put back before this run started. */
+  earlier: z.array(HostChangeSchema),
+  /** restored: what still differs after putting back; deferred: differences no cluster or proof explains. */
+  remaining: z.array(z.object({ name: z.string(), before: z.string().optional(), after: z.string().optional() })),
+});
+
 export const NoteSchema = z.object({
   type: z.literal('note'),
   at: isoTime,
@@ -203,6 +245,7 @@ export const RawRecordSchema = z.discriminatedUnion('type', [
   AdmissionSchema,
   MeasurementSchema,
   IsolationSchema,
+  HostKernelSchema,
   NoteSchema,
   ErrorRecordSchema,
   RunFinishedSchema,
@@ -221,6 +264,8 @@ export type Series = z.infer<typeof SeriesSchema>;
 export type MeasurementRecord = z.infer<typeof MeasurementSchema>;
 export type IsolationValue = z.infer<typeof IsolationValueSchema>;
 export type IsolationRecord = z.infer<typeof IsolationSchema>;
+export type HostChangeRecord = z.infer<typeof HostChangeSchema>;
+export type HostKernelRecord = z.infer<typeof HostKernelSchema>;
 export type NoteRecord = z.infer<typeof NoteSchema>;
 export type ErrorRecord = z.infer<typeof ErrorRecordSchema>;
 export type RunStatus = z.infer<typeof RunStatusSchema>;

@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processStartTime } from '../host/guard.js';
 import { cacheDir } from '../toolchain/paths.js';
 
 /**
@@ -13,13 +14,25 @@ export interface Ownership {
   clusters: string[];
   keep: boolean;
   startedAt: string;
+  /** /proc/<pid>/stat starttime, so that a reused pid is not taken for the run. */
+  processStart?: string;
 }
 
 const ownersDir = () => cacheDir('runs');
 
+/** Written whole or not at all (a SIGKILL half way through must not lose the record of a cluster). */
 export function writeOwnership(owner: Ownership): void {
   mkdirSync(ownersDir(), { recursive: true });
-  writeFileSync(join(ownersDir(), `${owner.runId}.json`), `${JSON.stringify(owner, null, 2)}\n`);
+  const file = join(ownersDir(), `${owner.runId}.json`);
+  const record: Ownership = { ...owner, processStart: owner.processStart ?? (owner.pid === process.pid ? processStartTime(process.pid) : undefined) };
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
+  renameSync(`${file}.tmp`, file);
+}
+
+/** The run's clusters stay (--retain after a failure): the next runs leave them, `sysctl-bench clean` removes them. */
+export function markKept(runId: string): void {
+  const owner = readOwnerships().find((candidate) => candidate.runId === runId);
+  if (owner) writeOwnership({ ...owner, keep: true });
 }
 
 export function removeOwnership(runId: string): void {
@@ -34,7 +47,7 @@ export function readOwnerships(): Ownership[] {
     return [];
   }
   const owners: Ownership[] = [];
-  for (const name of names.filter((file) => file.endsWith('.json'))) {
+  for (const name of names.filter((file) => file.endsWith('.json') && !file.endsWith('.tmp'))) {
     try {
       owners.push(JSON.parse(readFileSync(join(ownersDir(), name), 'utf8')) as Ownership);
     } catch {
@@ -43,6 +56,12 @@ export function readOwnerships(): Ownership[] {
     }
   }
   return owners;
+}
+
+/** The run that wrote the record is still running (same pid, and the same process, not a reuse of its pid). */
+export function ownerAlive(owner: Pick<Ownership, 'pid' | 'processStart'>): boolean {
+  if (!processAlive(owner.pid)) return false;
+  return owner.processStart === undefined || processStartTime(owner.pid) === undefined || processStartTime(owner.pid) === owner.processStart;
 }
 
 export function processAlive(pid: number): boolean {

@@ -1,3 +1,4 @@
+import type { HostBegin, HostEnd } from '../host/guard.js';
 import type { MeasureOptions } from '../measure/schedule.js';
 import type { Plan, PlannedDeployment } from '../plan/plan.js';
 import type { Cluster, ClusterFacts, ClusterProvider, ImageSet, KernelSnapshot } from '../provider/types.js';
@@ -35,6 +36,8 @@ export interface RunState {
   clusters?: Cluster[];
   deployed?: DeployedWorkload[];
   kernelBefore?: KernelSnapshot;
+  /** kind: this machine's kernel, kept before the first cluster; `end` puts it back once no cluster is left (once per run). */
+  host?: { begin: HostBegin; end(): Promise<HostEnd> };
 }
 
 /** A phase that runs from a list: it says whether the scenario has work for it, and does it. */

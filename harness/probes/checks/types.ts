@@ -1,3 +1,4 @@
+import type { HostEnd } from '../../host/guard.js';
 import type { KernelSnapshot } from '../../provider/types.js';
 import type { IsolationValue } from '../../results/raw.js';
 import { describePlace, type Place, type Prober } from '../readers.js';
@@ -51,6 +52,8 @@ export interface CheckContext {
   withPrivilegedPod<T>(node: string, body: (pod: string) => Promise<T>): Promise<T>;
   /** For end-stage checks: the kernel values before the run and after it. */
   readonly snapshots?: { before: KernelSnapshot; after: KernelSnapshot };
+  /** For end-stage checks on kind: this machine's whole /proc/sys, compared (and put back) once no cluster is left. */
+  readonly host?: HostEnd;
 }
 
 export interface CheckOutcome {

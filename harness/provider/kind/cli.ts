@@ -19,37 +19,58 @@ export interface CreateOptions {
   config: unknown;
   workDir: string;
   logFile: string;
+  /** The Docker network the nodes join (made beforehand; kind uses it as it is). */
+  network: string;
   waitSeconds?: number;
   signal?: AbortSignal;
 }
 
-/** `kind create cluster` from a generated config; returns the kubeconfig file written for it. */
+export function kubeconfigFile(name: string, workDir: string): string {
+  return join(workDir, `${name}.kubeconfig`);
+}
+
+/**
+ * `kind create cluster` from a generated config, on the run's own network; returns the kubeconfig
+ * file. kind writes it into the run directory (--kubeconfig), never into the user's ~/.kube/config,
+ * so a run killed anywhere leaves no entry there.
+ */
 export async function createCluster(options: CreateOptions): Promise<string> {
   const kind = await kindBinary();
   mkdirSync(options.workDir, { recursive: true });
   const configFile = join(options.workDir, `${options.name}.kind.yaml`);
   writeFileSync(configFile, stringify(options.config));
-  await run(kind, ['create', 'cluster', '--name', options.name, '--image', options.image, '--config', configFile,
-    '--wait', `${options.waitSeconds ?? 300}s`, '--retain=false'], { logFile: options.logFile, timeoutMs: 20 * 60_000, signal: options.signal });
-  return writeKubeconfig(options.name, options.workDir, options.signal);
+  const kubeconfig = kubeconfigFile(options.name, options.workDir);
+  await run(kind, ['create', 'cluster', '--name', options.name, '--image', options.image, '--config', configFile, '--kubeconfig', kubeconfig,
+    '--wait', `${options.waitSeconds ?? 300}s`, '--retain=false'], {
+    logFile: options.logFile, timeoutMs: 20 * 60_000, signal: options.signal, env: { KIND_EXPERIMENTAL_DOCKER_NETWORK: options.network },
+  });
+  return kubeconfig;
 }
 
 /** The cluster's kubeconfig, in the run directory (never the user's ~/.kube/config). */
 export async function writeKubeconfig(name: string, workDir: string, signal?: AbortSignal): Promise<string> {
   const kind = await kindBinary();
   mkdirSync(workDir, { recursive: true });
-  const kubeconfig = join(workDir, `${name}.kubeconfig`);
+  const kubeconfig = kubeconfigFile(name, workDir);
   const config = await run(kind, ['get', 'kubeconfig', '--name', name], { signal });
   writeFileSync(kubeconfig, config.stdout, { mode: 0o600 });
   return kubeconfig;
 }
 
-export async function deleteCluster(name: string, logFile?: string): Promise<void> {
+/**
+ * `kind delete cluster`. With the run's kubeconfig file, kind removes the cluster's entry there;
+ * without, from the default kubeconfig (where runs before sysctl-bench wrote to the run directory
+ * had theirs).
+ */
+export async function deleteCluster(name: string, options: { logFile?: string; kubeconfig?: string } = {}): Promise<void> {
   const kind = await kindBinary();
-  await run(kind, ['delete', 'cluster', '--name', name], { logFile, timeoutMs: 5 * 60_000 });
-  // kind leaves its shared `kind` network behind; once no cluster is left on it, it goes too.
-  // Docker refuses to remove a network that still has containers, so a user's clusters are safe.
-  if ((await listClusters()).length === 0) await run('docker', ['network', 'rm', 'kind'], { allowFailure: true });
+  await run(kind, ['delete', 'cluster', '--name', name, ...(options.kubeconfig ? ['--kubeconfig', options.kubeconfig] : [])], { logFile: options.logFile, timeoutMs: 5 * 60_000 });
+}
+
+/** `kind export logs`: the nodes' journals, the kubelet's and containerd's logs, every container's, into `dir`. */
+export async function exportLogs(name: string, dir: string, logFile?: string): Promise<void> {
+  const kind = await kindBinary();
+  await run(kind, ['export', 'logs', dir, '--name', name], { logFile, timeoutMs: 5 * 60_000 });
 }
 
 /** `kind load docker-image`: puts locally built images into every node, so nothing is pulled. */

@@ -5,12 +5,14 @@ import { connect } from '../../kube/client.js';
 import type { Plan } from '../../plan/plan.js';
 import { scenarioNamespaceLabels } from '../../policy/index.js';
 import { kernelSysctlInventory } from '../../probes/kernel-inventory.js';
-import { snapshotHost } from '../../probes/host-snapshot.js';
+import { processIsHolder, type HostKernelDeps } from '../../host/guard.js';
+import { PROC_SYS } from '../../host/procsys.js';
 import { writeOwnership } from '../../run/ownership.js';
 import type { Scenario } from '../../scenario/schema.js';
 import { nodeImageRef } from '../../toolchain/artefacts/node-image.js';
 import { imageRef } from '../../toolchain/artefacts/workload-images.js';
 import { ensureArtefacts } from '../../toolchain/ensure.js';
+import { cacheDir } from '../../toolchain/paths.js';
 import { runArtefactIdsFor } from '../../toolchain/registry.js';
 import { kubernetesPatch } from '../../toolchain/versions.js';
 import { poolSelector } from '../../plan/plan.js';
@@ -19,11 +21,12 @@ import { KubeObjects } from '../../workloads/kube-objects.js';
 import { createRunNamespace, removeNamespaceLeftovers, runNamespace } from '../namespace.js';
 import { listNodes, toClusterNodes } from '../nodes.js';
 import { ContainerLoadRunner } from '../../measure/container-runner.js';
-import type { Cluster, ClusterFacts, ClusterProvider, ImageSet, KernelSnapshot, LoadRunner, NodeAccess, ProviderEnvironment, ProviderRun } from '../types.js';
-import { createCluster, deleteCluster, kindVersion, listClusters, loadImages, writeKubeconfig } from './cli.js';
+import type { Cluster, ClusterFacts, ClusterProvider, ImageSet, LoadRunner, NodeAccess, ProviderEnvironment, ProviderRun } from '../types.js';
+import { createCluster, deleteCluster, exportLogs, kindVersion, kubeconfigFile, listClusters, loadImages, writeKubeconfig } from './cli.js';
 import { kindConfigFor } from './config.js';
 import { DockerExecNode } from './docker-node.js';
-import { removeKindLeftovers } from './leftovers.js';
+import { removeKindLeftovers, sysctlBenchClusters } from './leftovers.js';
+import { createRunNetwork, nodeNetwork, removeNetwork, runNetworkName } from './network.js';
 
 export interface KindProviderOptions {
   /** Keep the clusters after the run (and reuse one of the same name). */
@@ -44,6 +47,8 @@ export class KindProvider implements ClusterProvider {
   readonly loadsImages = true;
   readonly kernelWitness = 'host' as const;
   private nodeImage: string | undefined;
+  /** The Docker network of the run's clusters (its own, or a kept cluster's). */
+  private network: string | undefined;
 
   constructor(private readonly options: KindProviderOptions) {}
 
@@ -83,8 +88,16 @@ export class KindProvider implements ClusterProvider {
     const workDir = join(run.runDir, 'kube');
     const clusters: Cluster[] = [];
     writeOwnership({ runId: run.runId, pid: process.pid, clusters: plan.clusters.map((cluster) => cluster.name), keep: this.options.keep, startedAt: new Date().toISOString() });
+    const network = runNetworkName(run.shortId);
+    if (plan.clusters.some((planned) => !(existing.has(planned.name) && this.options.keep))) {
+      // Registered before the clusters' removal, so it runs after it: Docker removes no network with containers on it.
+      run.onCleanup(`network ${network}`, async () => { await removeNetwork(network); }, { cluster: network });
+      await createRunNetwork(network, run.runId, run.signal);
+    }
     for (const planned of plan.clusters) {
-      if (!this.options.keep) run.onCleanup(`kind cluster ${planned.name}`, () => deleteCluster(planned.name, run.logFile('cluster-delete')));
+      if (!this.options.keep) {
+        run.onCleanup(`kind cluster ${planned.name}`, () => deleteCluster(planned.name, { logFile: run.logFile('cluster-delete'), kubeconfig: kubeconfigFile(planned.name, workDir) }), { cluster: planned.name });
+      }
       let kubeconfig: string;
       if (existing.has(planned.name) && this.options.keep) {
         run.say(`  reusing kept cluster ${planned.name}`);
@@ -93,11 +106,12 @@ export class KindProvider implements ClusterProvider {
         if (existing.has(planned.name)) {
           throw new EnvironmentError(`a kind cluster named ${planned.name} exists already`, { fix: 'pass --keep to reuse it, another --name, or delete it: kind delete cluster --name ' + planned.name });
         }
-        run.say(`  creating ${planned.name}: ${planned.pools.map((pool) => `${pool.name} [${pool.allowedUnsafeSysctls.join(',') || 'no unsafe'}]`).join(', ')}`);
+        run.say(`  creating ${planned.name} on network ${network}: ${planned.pools.map((pool) => `${pool.name} [${pool.allowedUnsafeSysctls.join(',') || 'no unsafe'}]`).join(', ')}`);
         kubeconfig = await createCluster({
-          name: planned.name, image, config: kindConfigFor(plan, planned.name, image), workDir, logFile: run.logFile('cluster-create'), signal: run.signal,
+          name: planned.name, image, config: kindConfigFor(plan, planned.name, image), workDir, network, logFile: run.logFile('cluster-create'), signal: run.signal,
         });
       }
+      this.network ??= await nodeNetwork(`${planned.name}-control-plane`, run.signal);
       const kube = connect({ kubeconfig }, run.signal);
       const namespace = runNamespace(run.shortId);
       // The namespace goes with the cluster. A kept cluster still holds the namespaces of the runs
@@ -130,14 +144,28 @@ export class KindProvider implements ClusterProvider {
     for (const cluster of clusters) await loadImages(cluster.name, refs, run.logFile('image-load'), run.signal);
   }
 
-  /** The nodes share this machine's kernel: the machine itself is read, before any cluster exists and after the last is gone. */
-  async kernelSnapshot(names: readonly string[]): Promise<KernelSnapshot> {
-    return { host: await snapshotHost(names) };
+  /**
+   * The nodes share this machine's kernel: its whole /proc/sys is kept before the first cluster of
+   * any run and put back after the last one (harness/host/guard.ts).
+   */
+  hostKernel(): HostKernelDeps {
+    return { procRoot: PROC_SYS, stateDir: cacheDir('host'), clusters: sysctlBenchClusters, alive: processIsHolder };
   }
 
-  /** The load generator as a container on the `kind` network, beside the nodes. */
+  async exportLogs(clusters: readonly Cluster[], dir: string, run: ProviderRun): Promise<string[]> {
+    const written: string[] = [];
+    for (const cluster of clusters) {
+      const target = join(dir, cluster.name);
+      await exportLogs(cluster.name, target, run.logFile('export-logs'));
+      written.push(target);
+    }
+    return written;
+  }
+
+  /** The load generator as a container on the clusters' network, beside the nodes. */
   containerLoad(run: ProviderRun): LoadRunner {
-    return new ContainerLoadRunner(new LoadDriver({ runId: run.runId, network: 'kind' }), run.signal);
+    if (!this.network) throw new Error('internal: the load generator needs the clusters up first (their network)');
+    return new ContainerLoadRunner(new LoadDriver({ runId: run.runId, network: this.network }), run.signal);
   }
 
   async environment(): Promise<ProviderEnvironment> {

@@ -1,3 +1,7 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { processIsHolder, type HostKernelDeps } from '../../../harness/host/guard.js';
 import type { ExecResult } from '../../../harness/kube/client.js';
 import type { LoadJob, LoadJobPod } from '../../../harness/load/job.js';
 import { HISTOGRAM_LAYOUT, histogramJson, histogramOf } from '../../../harness/load/histogram.js';
@@ -67,6 +71,10 @@ export interface FakeOptions {
   onLoad?: (signal: AbortSignal) => Promise<void>;
   /** Makes the deploy of this workload throw (an API server that went away). */
   failDeployOf?: string;
+  /** kind flavour: what the nodes' kubelets write to the machine's /proc/sys when the clusters come up (default kernel.panic=10). */
+  nodeHostWrites?: Record<string, string>;
+  /** The clusters stay after the run (kind --keep). */
+  keepClusters?: boolean;
 }
 
 interface FakePod {
@@ -85,7 +93,9 @@ export class FakeProvider implements ClusterProvider {
   readonly events: string[] = [];
   readonly jobs: LoadJob[] = [];
   /** The machine's own kernel (kind flavour: the nodes share it). */
-  readonly hostKernel = new Kernel();
+  readonly machineKernel = new Kernel();
+  /** kind flavour: a fake /proc/sys tree and state folder for the host's baseline. */
+  readonly machine = mkdtempSync(join(tmpdir(), 'sb-fake-machine-'));
   private readonly nodeKernels = new Map<string, Kernel>();
   readonly pods = new Map<string, FakePod>();
   private readonly deployments = new Map<string, { deployment: WorkloadDeployment; outcome: Observation['outcome'] }>();
@@ -99,10 +109,24 @@ export class FakeProvider implements ClusterProvider {
     this.phaseNames = kind ? { up: 'cluster-create', down: 'cluster-delete' } : { up: 'cluster-connect', down: 'namespace-delete' };
     this.loadsImages = kind;
     this.kernelWitness = kind ? 'host' : 'nodes';
+    for (const [path, value] of Object.entries({ 'kernel/panic': '1', 'vm/overcommit_memory': '0', 'fs/file-nr': '405\t0\t2466116', 'net/core/somaxconn': '4096' })) this.setMachine(path, value);
+    if (kind) {
+      this.hostKernel = () => ({
+        procRoot: join(this.machine, 'proc-sys'), stateDir: join(this.machine, 'state'), clusters: async () => (this.clustersUp > 0 ? ['fake'] : []), alive: processIsHolder,
+      });
+    }
   }
 
+  readonly hostKernel?: () => HostKernelDeps;
+
+  setMachine(path: string, value: string): void {
+    mkdirSync(dirname(join(this.machine, 'proc-sys', path)), { recursive: true });
+    writeFileSync(join(this.machine, 'proc-sys', path), `${value}\n`);
+  }
+
+
   private kernelOf(node: string): Kernel {
-    if (this.options.flavour === 'kind') return this.hostKernel;
+    if (this.options.flavour === 'kind') return this.machineKernel;
     let kernel = this.nodeKernels.get(node);
     if (!kernel) {
       kernel = new Kernel();
@@ -155,11 +179,16 @@ export class FakeProvider implements ClusterProvider {
   async up(plan: Plan, run: ProviderRun): Promise<Cluster[]> {
     this.events.push('up');
     this.clustersUp += plan.clusters.length;
-    run.onCleanup('fake clusters', async () => {
-      this.events.push('cleanup');
-      this.clustersUp = 0;
-      this.pods.clear();
-    });
+    if (this.options.flavour === 'kind') {
+      for (const [name, value] of Object.entries(this.options.nodeHostWrites ?? { 'kernel.panic': '10' })) this.setMachine(name.replaceAll('.', '/'), value);
+    }
+    if (!this.options.keepClusters) {
+      run.onCleanup('fake clusters', async () => {
+        this.events.push('cleanup');
+        this.clustersUp = 0;
+        this.pods.clear();
+      }, { cluster: 'fake' });
+    }
     return plan.clusters.map((planned) => {
       const nodes = planned.pools.map((pool) => ({ name: this.nodeOfPool(pool.name), role: 'worker' as const, pool: pool.name }));
       return { name: planned.name, namespace: `sysctl-bench-${run.shortId}`, nodes, objects: this.objects(run.signal), node: async (name: string) => this.nodeAccess(name) };
@@ -171,7 +200,6 @@ export class FakeProvider implements ClusterProvider {
   }
 
   async kernelSnapshot(names: readonly string[], clusters: readonly Cluster[]): Promise<KernelSnapshot> {
-    if (this.options.flavour === 'kind') return { host: Object.fromEntries(names.map((name) => [name, this.hostKernel.read('host', name)])) };
     const snapshot: KernelSnapshot = {};
     for (const node of clusters.flatMap((cluster) => cluster.nodes)) {
       snapshot[`node ${node.name}`] = Object.fromEntries(names.map((name) => [name, this.kernelOf(node.name).read(`node:${node.name}`, name)]));

@@ -77,7 +77,7 @@ const stagingPools = `    - name: net
 describe('the phase list on a provider that creates its clusters (kind flavour)', () => {
   it('runs plan, cluster, images, deploy, load and probes in order, measures every variant, and cleans up last', async () => {
     const { outcome, provider, raw, results } = await runWith(netBacklog({ pools: kindPools }), { flavour: 'kind' });
-    expect(results.phases.map((phase) => phase.name)).toEqual(['toolchain', 'plan', 'leftovers', 'cluster-create', 'image-load', 'deploy', 'load', 'probes', 'cluster-delete', 'report']);
+    expect(results.phases.map((phase) => phase.name)).toEqual(['host-before', 'toolchain', 'plan', 'leftovers', 'cluster-create', 'image-load', 'deploy', 'load', 'probes', 'cluster-delete', 'host-after', 'report']);
     expect(results.admission.mismatched).toBe(0);
     expect(of(raw, 'measurement')).toHaveLength(10);
     expect(results.isolation.map((proof) => [proof.check, proof.passed])).toEqual([['namespaced-differs', true]]);
@@ -86,6 +86,33 @@ describe('the phase list on a provider that creates its clusters (kind flavour)'
     expect(provider.events.at(-1)).toBe('cleanup');
     expect(provider.events.indexOf('load-cleanup')).toBeGreaterThan(provider.events.lastIndexOf('load web/tuned'));
     expect(provider.clustersUp).toBe(0);
+  });
+
+  it("keeps the machine's whole /proc/sys before the first cluster, and puts back what the nodes changed once the clusters are gone", async () => {
+    const { raw, results, provider } = await runWith(netBacklog({ pools: kindPools, isolation: '    - check: host-proc-unchanged' }), { flavour: 'kind', nodeHostWrites: { 'kernel.panic': '10', 'vm.overcommit_memory': '1' } }, { repetitions: 1 });
+    const host = of(raw, 'host-kernel');
+    expect(host).toHaveLength(1);
+    expect(host[0]).toMatchObject({ status: 'restored', remaining: [], waitingFor: [] });
+    expect(host[0]?.changes.map((change) => [change.name, change.before, change.found, change.restored, change.source])).toEqual([
+      ['kernel.panic', '1', '10', true, 'node'], ['vm.overcommit_memory', '0', '1', true, 'node'],
+    ]);
+    expect(host[0]?.changes[0]?.who).toMatch(/kubelet/);
+    expect(readFileSync(join(provider.machine, 'proc-sys/kernel/panic'), 'utf8').trim()).toBe('1');
+    const proof = results.isolation.find((entry) => entry.check === 'host-proc-unchanged');
+    expect(proof?.passed).toBe(true);
+    expect(proof?.detail).toMatch(/the nodes changed 2: kernel.panic, vm.overcommit_memory, put back/);
+  });
+
+  it('puts the host back after a failed run too, and keeps it for later when the clusters are kept', async () => {
+    const failed = await runWith(netBacklog({ pools: kindPools }), { flavour: 'kind', failDeployOf: 'web' });
+    expect(of(failed.raw, 'host-kernel')[0]).toMatchObject({ status: 'restored', remaining: [] });
+    expect(readFileSync(join(failed.provider.machine, 'proc-sys/kernel/panic'), 'utf8').trim()).toBe('1');
+
+    const kept = await runWith(netBacklog({ pools: kindPools, isolation: '    - check: host-proc-unchanged' }), { flavour: 'kind', keepClusters: true }, { repetitions: 1, keep: true });
+    const host = of(kept.raw, 'host-kernel')[0];
+    expect(host).toMatchObject({ status: 'deferred', waitingFor: ['cluster fake'], remaining: [] });
+    expect(kept.results.isolation.find((entry) => entry.check === 'host-proc-unchanged')?.passed).toBe(true);
+    expect(readFileSync(join(kept.provider.machine, 'proc-sys/kernel/panic'), 'utf8').trim()).toBe('10');
   });
 
   it('names the clusters after the scenario and the run, unique per run, or as --name says', async () => {
