@@ -66,7 +66,8 @@ export interface ClusterNode {
 export interface ClusterObjects {
   /** Creates a workload (and its service); a refusal by the API server is an outcome, not an error. */
   apply(deployment: WorkloadDeployment): Promise<ApplyOutcome>;
-  remove(deployment: WorkloadDeployment): Promise<void>;
+  /** Deletes a workload; with untilGone, returns once the object and its pods are gone (the same name is applied again). */
+  remove(deployment: WorkloadDeployment, options?: { untilGone?: boolean }): Promise<void>;
   /** Waits for the admission outcome of a workload's pods. */
   observe(deployment: WorkloadDeployment, timeoutMs: number): Promise<Observation>;
   runningPods(deployment: Pick<WorkloadDeployment, 'name'>): Promise<RunningPod[]>;

@@ -1,12 +1,18 @@
 import { buildAllowlist, kubeletExtraArgsLine } from '../policy/index.js';
 import type { NodeAccess } from '../provider/types.js';
 import type { IsolationValue } from '../results/raw.js';
-import { poll, sleep } from './abort.js';
+import { poll } from './abort.js';
 
 /**
  * The seed article's procedure on a running node, step by step: the kubelet's drop-in reads
  * EnvironmentFile=-/etc/sysconfig/kubelet and passes $KUBELET_EXTRA_ARGS; write the allowlist
- * there, daemon-reload, restart the kubelet, and confirm the flag in the process list.
+ * there, daemon-reload, restart the kubelet, and confirm the flag on the running kubelet.
+ *
+ * Nothing here decides from a moment after a sleep. What the kubelet did after the restart is
+ * read from states that only move one way: systemd's record of the kubelet's main process (an
+ * exit after the restarted process began, the restart count) and the journal after a cursor
+ * taken before the restart. A kubelet that refuses its flags exits, and systemd restarts it every
+ * second (Restart=always): `is-active` at one moment may catch it running.
  */
 const sysconfigFile = '/etc/sysconfig/kubelet';
 
@@ -15,12 +21,77 @@ export interface RunbookStep {
   output: string;
 }
 
+/** `systemctl show kubelet`: the unit's state and its main process's record. */
+export interface KubeletUnit {
+  activeState: string;
+  subState: string;
+  result: string;
+  /** Automatic restarts since the last start by hand (systemd resets it on `systemctl restart`). */
+  nRestarts: number;
+  mainPid: number;
+  /** 1 exited, 2 killed, 3 dumped (CLD_*); 0 before any exit. */
+  execMainCode: number;
+  /** The exit status, or the signal with killed/dumped. */
+  execMainStatus: number;
+  /** CLOCK_MONOTONIC µs of the main process's start and of the last main process's exit (0: none). */
+  execMainStartMono: number;
+  execMainExitMono: number;
+}
+
+export const KUBELET_UNIT_PROPERTIES = ['ActiveState', 'SubState', 'Result', 'NRestarts', 'MainPID', 'ExecMainCode', 'ExecMainStatus', 'ExecMainStartTimestampMonotonic', 'ExecMainExitTimestampMonotonic'] as const;
+
+export function parseKubeletUnit(text: string): KubeletUnit {
+  const values = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const at = line.indexOf('=');
+    if (at > 0) values.set(line.slice(0, at).trim(), line.slice(at + 1).trim());
+  }
+  const number = (key: string) => {
+    const value = Number(values.get(key) ?? '0');
+    return Number.isFinite(value) ? value : 0;
+  };
+  return {
+    activeState: values.get('ActiveState') ?? '', subState: values.get('SubState') ?? '', result: values.get('Result') ?? '',
+    nRestarts: number('NRestarts'), mainPid: number('MainPID'), execMainCode: number('ExecMainCode'), execMainStatus: number('ExecMainStatus'),
+    execMainStartMono: number('ExecMainStartTimestampMonotonic'), execMainExitMono: number('ExecMainExitTimestampMonotonic'),
+  };
+}
+
+/**
+ * The kubelet started by the restart (whose state is `started`, read right after `systemctl
+ * restart` returned) has exited since, or a successor of it has: systemd restarted it on its own,
+ * or recorded a main-process exit no earlier than that process's start. Once true, it stays true.
+ */
+export function exitedSince(started: KubeletUnit, now: KubeletUnit): boolean {
+  return now.nRestarts > started.nRestarts || (now.execMainExitMono > 0 && started.execMainStartMono > 0 && now.execMainExitMono >= started.execMainStartMono);
+}
+
+/** It exited with a failure of its own (not killed by a signal, not 0). */
+export function exitedWithFailure(unit: KubeletUnit): boolean {
+  return unit.execMainCode === 1 && unit.execMainStatus !== 0;
+}
+
+export function runningNow(unit: KubeletUnit): boolean {
+  return unit.activeState === 'active' && unit.subState === 'running' && unit.mainPid > 0;
+}
+
+export function describeUnit(unit: KubeletUnit): string {
+  const code = ({ 0: 'none', 1: 'exited', 2: 'killed', 3: 'dumped' } as Record<number, string>)[unit.execMainCode] ?? String(unit.execMainCode);
+  return `${unit.activeState}/${unit.subState}, result ${unit.result}, restarts ${unit.nRestarts}, last exit: ${code} ${unit.execMainStatus}`;
+}
+
+export async function kubeletUnit(node: NodeAccess): Promise<KubeletUnit> {
+  const out = await node.exec(['systemctl', 'show', 'kubelet', ...KUBELET_UNIT_PROPERTIES.flatMap((property) => ['-p', property])]);
+  return parseKubeletUnit(out.stdout);
+}
+
 export interface KubeletRestart {
   steps: RunbookStep[];
   values: IsolationValue[];
-  /** The kubelet's command line after the restart, when it runs. */
-  commandLine: string | undefined;
-  active: boolean;
+  /** The unit right after `systemctl restart` returned: what "since the restart" is measured from. */
+  started: KubeletUnit;
+  /** The journal's cursor before the restart: only the lines after it are the restarted kubelet's. */
+  cursor: string | undefined;
 }
 
 async function step(steps: RunbookStep[], node: NodeAccess, title: string, command: string[]): Promise<string> {
@@ -35,17 +106,14 @@ export async function readSysconfig(node: NodeAccess): Promise<string | undefine
   return out.exitCode === 0 ? out.stdout : undefined;
 }
 
-const kubeletProcess = /(^|\/)kubelet\s/;
+/** The journal's cursor now (`-- cursor: ...`), so that later reads start after it. */
+export async function journalCursor(node: NodeAccess): Promise<string | undefined> {
+  const out = await node.exec(['journalctl', '-u', 'kubelet', '-n', '1', '--show-cursor', '--no-pager', '-o', 'cat'], { allowFailure: true });
+  return /-- cursor: (\S+)/.exec(out.stdout)?.[1];
+}
 
-/**
- * Writes /etc/sysconfig/kubelet (content as an argument, never in the script text) and restarts
- * the kubelet. With `expectFlag`, waits until a kubelet with that flag is in the process list
- * (up to `settleMs`, checked every second): a loaded machine restarts a kubelet slower, and a
- * fixed wait then read the process list before the kubelet was back. Without it, waits `settleMs`.
- */
-export async function applyKubeletExtraArgs(
-  node: NodeAccess, line: string | undefined, settleMs = 15_000, signal?: AbortSignal, expectFlag?: string,
-): Promise<KubeletRestart> {
+/** Writes /etc/sysconfig/kubelet (content as an argument, never in the script text) and restarts the kubelet; does not wait for what it does next. */
+export async function applyKubeletExtraArgs(node: NodeAccess, line: string | undefined): Promise<KubeletRestart> {
   const steps: RunbookStep[] = [];
   await step(steps, node, 'systemctl cat kubelet (the drop-in reads /etc/sysconfig/kubelet)', ['systemctl', 'cat', 'kubelet']);
   if (line === undefined) {
@@ -54,27 +122,66 @@ export async function applyKubeletExtraArgs(
     await step(steps, node, `write ${sysconfigFile}`, ['sh', '-c', 'mkdir -p /etc/sysconfig && printf "%s\\n" "$1" > "$2"', 'sh', line, sysconfigFile]);
   }
   await step(steps, node, 'systemctl daemon-reload', ['systemctl', 'daemon-reload']);
+  const cursor = await journalCursor(node);
   await step(steps, node, 'systemctl restart kubelet', ['systemctl', 'restart', 'kubelet']);
-  if (expectFlag === undefined) {
-    await sleep(settleMs, signal);
-  } else {
-    await poll(async () => {
-      const listed = await node.exec(['ps', '-eo', 'args'], { allowFailure: true });
-      return listed.stdout.split('\n').some((entry) => kubeletProcess.test(entry) && entry.includes(expectFlag)) ? true : undefined;
-    }, { timeoutMs: settleMs, intervalMs: 1_000, ...(signal ? { signal } : {}) });
-  }
-  const active = (await step(steps, node, 'systemctl is-active kubelet', ['systemctl', 'is-active', 'kubelet'])) === 'active';
-  const processes = await step(steps, node, 'ps -eo args (kubelet)', ['ps', '-eo', 'args']);
-  const commandLine = processes.split('\n').find((entry) => kubeletProcess.test(entry));
+  const started = await kubeletUnit(node);
+  steps.push({ step: 'systemctl show kubelet (after the restart)', output: describeUnit(started) });
   const values: IsolationValue[] = [{ where: `node ${node.name}`, name: sysconfigFile, value: line ?? '(absent)', at: 'after write' }];
-  if (commandLine) values.push({ where: `node ${node.name}`, name: 'kubelet command line', value: commandLine, at: 'after restart' });
-  return { steps, values, commandLine, active };
+  return { steps, values, started, cursor };
 }
 
-/** The kubelet's recent log lines, to quote its own words when it refuses to start. */
-export async function kubeletJournal(node: NodeAccess, lines = 80): Promise<string> {
-  const out = await node.exec(['journalctl', '-u', 'kubelet', '--no-pager', '-n', String(lines), '-o', 'cat'], { allowFailure: true });
+/** The kubelet's log lines since the cursor (all recent ones without one), to quote its own words. */
+export async function kubeletJournal(node: NodeAccess, cursor?: string, lines = 200): Promise<string> {
+  const out = await node.exec(['journalctl', '-u', 'kubelet', '--no-pager', '-o', 'cat', ...(cursor ? ['--after-cursor', cursor] : ['-n', String(lines)])], { allowFailure: true });
   return out.stdout;
+}
+
+export interface KubeletRunning {
+  state: 'running';
+  unit: KubeletUnit;
+  /** The main process's own command line (/proc/<MainPID>/cmdline). */
+  commandLine: string;
+}
+
+/**
+ * Waits until systemd reports the kubelet running with a main process, and reads that process's
+ * command line: any kubelet running after the restart was started from the rewritten files.
+ * Undefined when none ran within the time (the caller says so).
+ */
+export async function awaitKubeletRunning(node: NodeAccess, options: { timeoutMs: number; signal?: AbortSignal }): Promise<KubeletRunning | undefined> {
+  return poll(async () => {
+    const unit = await kubeletUnit(node);
+    if (!runningNow(unit)) return undefined;
+    const cmdline = await node.exec(['cat', `/proc/${unit.mainPid}/cmdline`], { allowFailure: true });
+    if (cmdline.exitCode !== 0) return undefined;
+    return { state: 'running' as const, unit, commandLine: cmdline.stdout.split('\0').filter(Boolean).join(' ') };
+  }, { timeoutMs: options.timeoutMs, intervalMs: 1_000, ...(options.signal ? { signal: options.signal } : {}) });
+}
+
+export interface KubeletRefusal {
+  /** The restarted kubelet exited (systemd's record), with its last exit. */
+  exited: boolean;
+  failed: boolean;
+  unit: KubeletUnit;
+  /** The journal line after the restart that says what the model predicted. */
+  refusal: string | undefined;
+}
+
+/**
+ * Waits for both signs of a refusal, each of which only ever becomes true: systemd recorded an
+ * exit of the restarted kubelet, and the journal after the restart holds the predicted message.
+ * On time-out, says which of them was never seen.
+ */
+export async function awaitKubeletRefusal(node: NodeAccess, restart: KubeletRestart, predicted: readonly string[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<KubeletRefusal> {
+  let last: KubeletRefusal = { exited: false, failed: false, unit: restart.started, refusal: undefined };
+  const decided = await poll(async () => {
+    const unit = await kubeletUnit(node);
+    const exited = exitedSince(restart.started, unit);
+    const refusal = last.refusal ?? findRefusal(await kubeletJournal(node, restart.cursor), predicted);
+    last = { exited: exited || last.exited, failed: last.failed || (exited && exitedWithFailure(unit)), unit, refusal };
+    return last.exited && last.refusal !== undefined ? last : undefined;
+  }, { timeoutMs: options.timeoutMs, intervalMs: 1_000, ...(options.signal ? { signal: options.signal } : {}) });
+  return decided ?? last;
 }
 
 export function runbookLine(allowlist: readonly string[]): string {
@@ -94,6 +201,7 @@ export function illegalAllowlistLine(patterns: readonly string[]): { line: strin
 }
 
 export function findRefusal(journal: string, predicted: readonly string[]): string | undefined {
+  if (predicted.length === 0) return undefined;
   const unescaped = journal.replaceAll('\\"', '"');
   const lines = unescaped.split('\n');
   for (const message of predicted) {

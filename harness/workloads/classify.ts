@@ -23,11 +23,12 @@ const kubeletForbiddenReason = 'SysctlForbidden';
  *   "open /proc/sys/...: no such file or directory", and the pod never starts;
  * - Pod Security admission refuses the pods at the API server: no pod exists, and the controller
  *   (ReplicaSet, StatefulSet, DaemonSet) reports FailedCreate "... violates PodSecurity ...";
- * - every pod running and ready: admitted.
+ * - every pod running and ready, and as many as the workload asks for (`expected`): admitted.
+ *   Fewer would decide from whichever pods exist at that moment: a pod still to come may be refused.
  * Anything else is still pending: the caller decides how long to wait. `events` are those of the
  * pods and of the workload's controllers.
  */
-export function classifyPods(pods: readonly V1Pod[], events: readonly CoreV1Event[]): Observation {
+export function classifyPods(pods: readonly V1Pod[], events: readonly CoreV1Event[], expected = 1): Observation {
   const podNames = pods.map((pod) => pod.metadata?.name ?? '?');
   const eventLines = events
     .filter((event) => event.type === 'Warning')
@@ -50,7 +51,8 @@ export function classifyPods(pods: readonly V1Pod[], events: readonly CoreV1Even
   if (invalidArgument) {
     return { ...base, outcome: 'invalid', reason: invalidArgument.reason, message: invalidArgument.message, podPhase: phaseOf(pods, invalidArgument.involvedObject?.name) };
   }
-  if (pods.length > 0 && pods.every(isRunningAndReady)) {
+  const live = pods.filter((pod) => !pod.metadata?.deletionTimestamp);
+  if (live.length >= Math.max(1, expected) && live.every(isRunningAndReady)) {
     return { ...base, outcome: 'admitted', reason: undefined, message: undefined, podPhase: 'Running' };
   }
   const first = pods[0];

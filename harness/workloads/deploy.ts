@@ -1,4 +1,5 @@
 import { apiStatus, ignoreNotFound } from '../kube/client.js';
+import { poll } from '../run/abort.js';
 import { serviceObject, workloadObject } from './manifest.js';
 import { labels, type InCluster, type WorkloadDeployment } from './spec.js';
 
@@ -51,4 +52,23 @@ export async function removeWorkload(target: InCluster, deployment: WorkloadDepl
   }
   await ignoreNotFound(kube.core.deleteNamespacedService({ name, namespace }));
   await ignoreNotFound(kube.core.deleteCollectionNamespacedPod({ namespace, labelSelector: `${labels.deployment}=${name}`, gracePeriodSeconds: 0 }));
+}
+
+/** Waits until the workload object (deleted in the foreground) and every pod of it are gone; false when still there at the end. */
+export async function workloadGone(target: InCluster, deployment: WorkloadDeployment, timeoutMs: number): Promise<boolean> {
+  const { kube, namespace } = target;
+  const name = deployment.name;
+  const exists = async (read: Promise<unknown>) => read.then(() => true, (error: unknown) => {
+    if (apiStatus(error).code === 404) return false;
+    throw error;
+  });
+  const gone = await poll(async () => {
+    const object = deployment.kind === 'Deployment' ? kube.apps.readNamespacedDeployment({ name, namespace })
+      : deployment.kind === 'StatefulSet' ? kube.apps.readNamespacedStatefulSet({ name, namespace })
+        : kube.apps.readNamespacedDaemonSet({ name, namespace });
+    if (await exists(object)) return undefined;
+    const pods = await kube.core.listNamespacedPod({ namespace, labelSelector: `${labels.deployment}=${name}` });
+    return pods.items.length === 0 ? true : undefined;
+  }, { timeoutMs, intervalMs: 1_000, signal: kube.signal });
+  return gone === true;
 }

@@ -4,7 +4,7 @@ import { loadContainerName, loadJobObject, type LoadJob, type LoadJobPod } from 
 import type { ClusterObjects } from '../provider/types.js';
 import { poll } from '../run/abort.js';
 import type { Observation } from './classify.js';
-import { applyWorkload, removeWorkload, type ApplyOutcome } from './deploy.js';
+import { applyWorkload, removeWorkload, workloadGone, type ApplyOutcome } from './deploy.js';
 import { observeAdmission, runningPods, type RunningPod } from './observe.js';
 import { startProbePod, stopProbePod, type ProbePodOptions } from './probe-pod.js';
 import type { InCluster, WorkloadDeployment } from './spec.js';
@@ -17,8 +17,11 @@ export class KubeObjects implements ClusterObjects {
     return applyWorkload(this.target, deployment);
   }
 
-  remove(deployment: WorkloadDeployment): Promise<void> {
-    return removeWorkload(this.target, deployment);
+  async remove(deployment: WorkloadDeployment, options: { untilGone?: boolean } = {}): Promise<void> {
+    await removeWorkload(this.target, deployment);
+    if (options.untilGone && !(await workloadGone(this.target, deployment, 180_000))) {
+      throw new Error(`${deployment.kind} ${deployment.name} and its pods were still there 180 s after their deletion`);
+    }
   }
 
   observe(deployment: WorkloadDeployment, timeoutMs: number): Promise<Observation> {

@@ -32,7 +32,16 @@ export async function observeOnce(target: InCluster, deployment: WorkloadDeploym
   const controller = (name: string | undefined, kind: string | undefined) => kind !== 'Pod'
     && (name === deployment.name || (kind === 'ReplicaSet' && name?.startsWith(`${deployment.name}-`) === true));
   const related = events.items.filter((event) => podNames.has(event.involvedObject?.name) || controller(event.involvedObject?.name, event.involvedObject?.kind));
-  return classifyPods(pods.items, related);
+  return classifyPods(pods.items, related, await expectedPods(target, deployment));
+}
+
+/** How many pods the workload asks for: its replicas, or the nodes its DaemonSet controller has counted (none counted yet: not decidable). */
+async function expectedPods(target: InCluster, deployment: WorkloadDeployment): Promise<number> {
+  if (deployment.kind !== 'DaemonSet') return deployment.replicas;
+  const daemonSet = await target.kube.apps.readNamespacedDaemonSet({ name: deployment.name, namespace: target.namespace }).catch(() => undefined);
+  if (!daemonSet) return Number.MAX_SAFE_INTEGER;
+  const counted = (daemonSet.status?.observedGeneration ?? 0) >= (daemonSet.metadata?.generation ?? 1);
+  return counted && (daemonSet.status?.desiredNumberScheduled ?? 0) > 0 ? daemonSet.status?.desiredNumberScheduled ?? 0 : Number.MAX_SAFE_INTEGER;
 }
 
 export interface RunningPod {

@@ -2,8 +2,10 @@ import type { Plan } from '../../plan/plan.js';
 import type { Cluster, NodeAccess } from '../../provider/types.js';
 import type { IsolationRecord } from '../../results/raw.js';
 import { objectName } from '../../workloads/spec.js';
-import { poll, sleep } from '../abort.js';
-import { applyKubeletExtraArgs, findRefusal, illegalAllowlistLine, kubeletJournal, readSysconfig, runbookLine } from '../kubelet-runbook.js';
+import { poll } from '../abort.js';
+import {
+  applyKubeletExtraArgs, awaitKubeletRefusal, awaitKubeletRunning, describeUnit, illegalAllowlistLine, readSysconfig, runbookLine,
+} from '../kubelet-runbook.js';
 import { need, type Phase, type RunState } from '../state.js';
 
 type Procedure = NonNullable<Plan['scenario']['spec']['procedures']>[number];
@@ -14,7 +16,11 @@ type Procedure = NonNullable<Plan['scenario']['spec']['procedures']>[number];
  * - illegal-allowlist: a pattern outside the namespaced groups, and the kubelet refusing to start.
  * The node's kubelet settings are put back afterwards and the node must be Ready again. Both
  * restart a kubelet: never on a cluster sysctl-bench did not create (recorded as not run, with why).
+ * Every wait ends on a state that only moves one way (systemd's record of the kubelet, the
+ * journal after the restart, a pod's admission outcome, the workload gone); the time limits only
+ * bound how long a state that never comes is waited for.
  */
+const kubeletTimeoutMs = 180_000;
 export const proceduresPhase: Phase = {
   name: () => 'procedures',
   applies: (state) => (state.scenario.spec.procedures?.length ?? 0) > 0,
@@ -39,7 +45,9 @@ export const proceduresPhase: Phase = {
         await state.run.record(record);
         state.run.say(`  ${record.passed ? '✔' : '✖'} ${record.check} on ${node.name}: ${record.detail}`);
       } finally {
-        await applyKubeletExtraArgs(node, original?.trim() || undefined, 5_000, state.run.signal);
+        await applyKubeletExtraArgs(node, original?.trim() || undefined);
+        const running = await awaitKubeletRunning(node, { timeoutMs: kubeletTimeoutMs, signal: state.run.signal });
+        if (!running) throw new Error(`the kubelet of ${node.name} did not run again within ${kubeletTimeoutMs / 1000} s after its settings were put back`);
         await waitNodeReady(state, cluster, node.name);
       }
     }
@@ -57,11 +65,14 @@ async function runbook(state: RunState, cluster: Cluster, plan: Plan, node: Node
   };
 
   const before = await applyAndObserve(state, cluster, deployment);
-  const flag = `--allowed-unsafe-sysctls=${procedure.allowedUnsafeSysctls.join(',')}`;
-  const restart = await applyKubeletExtraArgs(node, runbookLine(procedure.allowedUnsafeSysctls), 90_000, state.run.signal, flag);
-  await waitNodeReady(state, cluster, node.name);
-  const flagSeen = restart.commandLine?.includes(flag) ?? false;
-  const after = await applyAndObserve(state, cluster, deployment);
+  const restart = await applyKubeletExtraArgs(node, runbookLine(procedure.allowedUnsafeSysctls));
+  // Any kubelet systemd runs after the restart was started from the rewritten file: its own command line is the evidence.
+  const running = await awaitKubeletRunning(node, { timeoutMs: kubeletTimeoutMs, signal: state.run.signal });
+  if (running) restart.values.push({ where: `node ${node.name}`, name: 'kubelet command line', value: running.commandLine, at: 'after restart' });
+  const flagSeen = running?.commandLine.includes(`--allowed-unsafe-sysctls=${procedure.allowedUnsafeSysctls.join(',')}`) ?? false;
+  if (running) await waitNodeReady(state, cluster, node.name);
+  // The pod is made after the restart returned: the kubelet that admits or refuses it is the restarted one.
+  const after = running ? await applyAndObserve(state, cluster, deployment) : { outcome: 'pending' as const, message: `the kubelet did not run within ${kubeletTimeoutMs / 1000} s` };
   const passed = before.outcome === 'forbidden' && flagSeen && after.outcome === 'admitted';
   state.run.say(`    runbook steps: ${restart.steps.map((entry) => entry.step).join(' → ')}`);
   return {
@@ -84,27 +95,33 @@ async function applyAndObserve(state: RunState, cluster: Cluster, deployment: Pl
     const observed = await cluster.objects.observe(deployment, 120_000);
     return { outcome: observed.outcome, message: observed.message };
   } finally {
-    await cluster.objects.remove(deployment);
-    await sleep(2_000, state.run.signal);
+    // The same name is applied again after the restart: its pods from before must be gone, or they would be observed.
+    await cluster.objects.remove(deployment, { untilGone: true });
   }
 }
 
 async function illegalAllowlist(state: RunState, node: NodeAccess, procedure: Procedure): Promise<IsolationRecord> {
   const { line, predicted } = illegalAllowlistLine(procedure.allowedUnsafeSysctls);
-  const restart = await applyKubeletExtraArgs(node, line, 10_000, state.run.signal);
-  const refusal = findRefusal(await kubeletJournal(node), predicted);
-  const passed = predicted.length > 0 && !restart.active && refusal !== undefined;
+  const restart = await applyKubeletExtraArgs(node, line);
+  // Decided from systemd's record (an exit of the restarted kubelet, with its status) and the journal after the restart, never from is-active at one moment.
+  const seen = predicted.length > 0
+    ? await awaitKubeletRefusal(node, restart, predicted, { timeoutMs: kubeletTimeoutMs, signal: state.run.signal })
+    : { exited: false, failed: false, unit: restart.started, refusal: undefined };
+  const passed = predicted.length > 0 && seen.exited && seen.failed && seen.refusal !== undefined;
   return {
     type: 'isolation', check: 'illegal-allowlist', sysctl: procedure.allowedUnsafeSysctls.join(','), passed,
     values: [
       ...restart.values,
       { where: `node ${node.name}`, name: 'predicted refusal', value: predicted.join('; ') || '(none: the model finds the list legal)', at: 'before' },
-      { where: `node ${node.name}`, name: 'kubelet active', value: String(restart.active), at: 'after restart' },
-      { where: `node ${node.name}`, name: 'kubelet log', value: refusal ?? '(no matching line)', at: 'after restart' },
+      { where: `node ${node.name}`, name: 'kubelet (systemd)', value: describeUnit(seen.unit), at: 'after restart' },
+      { where: `node ${node.name}`, name: 'kubelet exited since the restart', value: `${seen.exited}${seen.exited ? ` (${seen.failed ? 'with a failure status' : 'without a failure status'})` : ''}`, at: 'after restart' },
+      { where: `node ${node.name}`, name: 'kubelet log', value: seen.refusal ?? '(no matching line after the restart)', at: 'after restart' },
     ],
     detail: passed
-      ? `the kubelet refused to start, as predicted: ${predicted.join('; ')}`
-      : `predicted: ${predicted.join('; ') || 'legal'}; kubelet active: ${restart.active}; log line: ${refusal ?? 'none'}`,
+      ? `the kubelet refused to start, as predicted (it exited with status ${seen.unit.execMainStatus}, systemd restarted it ${seen.unit.nRestarts} time(s)): ${predicted.join('; ')}`
+      : predicted.length === 0
+        ? 'the model finds this allowlist legal: there is no refusal to observe'
+        : `predicted: ${predicted.join('; ')}; within ${kubeletTimeoutMs / 1000} s: kubelet exited: ${seen.exited}${seen.exited ? ` (failure status: ${seen.failed})` : ''}; log line: ${seen.refusal ?? 'none'}`,
   };
 }
 

@@ -43,6 +43,12 @@ describe('classifyPods', () => {
     expect(classifyPods([], []).outcome).toBe('pending');
   });
 
+  it('is not admitted from the pods that happen to exist: as many as the workload asks for must run', () => {
+    const ready = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] };
+    expect(classifyPods([pod('a', ready)], [], 2).outcome).toBe('pending');
+    expect(classifyPods([pod('a', ready), pod('b', ready)], [], 2).outcome).toBe('admitted');
+  });
+
   it('keeps only warning events, so the report shows what went wrong', () => {
     const normal: CoreV1Event = { metadata: {}, involvedObject: { name: 'a' }, reason: 'Scheduled', message: 'ok', type: 'Normal' };
     const observed = classifyPods([pod('a', { phase: 'Pending' })], [normal, event('a', 'FailedScheduling', 'no nodes')]);
