@@ -87,8 +87,17 @@ export interface HostEnd {
   waitingFor: string[];
   /** Every entry that differed from the baseline at the end of the run. */
   changes: HostChange[];
-  /** restored: what still differs after putting back; deferred: the differences no cluster or proof explains. */
+  /**
+   * What counts against the run. restored: what still differs after putting back; deferred: the
+   * differences no cluster or proof of sysctl-bench explains. Either way less `foreign`.
+   */
   remaining: HostDifference[];
+  /**
+   * Differences a named program outside sysctl-bench makes (dockerd's IPv6 forwarding, for a
+   * network with IPv6 some other program created: sysctl-bench's networks are IPv4 only). Listed,
+   * never put back, not counted against the run.
+   */
+  foreign: HostDifference[];
   compared: number;
   volatile: number;
   transientInterfaces: string[];
@@ -287,16 +296,24 @@ export async function endHostRun(deps: HostKernelDeps, runId: string): Promise<H
     if (found.runs.length === 0 && found.clusters.length === 0) {
       const { changes, final } = restore(deps, baseline, writes);
       rmSync(join(deps.stateDir, BASELINE), { force: true });
-      return { status: 'restored', baseline: info(baseline), waitingFor: [], changes, remaining: final.differences, compared: final.compared, volatile: final.volatile, transientInterfaces: final.transientInterfaces };
+      const [foreign, remaining] = splitForeign(final.differences, writes);
+      return { status: 'restored', baseline: info(baseline), waitingFor: [], changes, remaining, foreign, compared: final.compared, volatile: final.volatile, transientInterfaces: final.transientInterfaces };
     }
     const comparison = compareHost(baseline.values, snapshotProcSys(deps.procRoot));
     const changes: HostChange[] = comparison.differences.map((difference) => {
       const attribution = attribute(difference.name, difference.after, writes);
       return { name: difference.name, before: difference.before, found: difference.after, who: attribution.who, source: attribution.source, restored: false, error: 'deferred: put back when the last run or cluster is gone' };
     });
-    const unexplained = comparison.differences.filter((difference) => !explainedByClusters(attribute(difference.name, difference.after, writes)));
-    return { status: 'deferred', baseline: info(baseline), waitingFor: describeOthers(found), changes, remaining: unexplained, compared: comparison.compared, volatile: comparison.volatile, transientInterfaces: comparison.transientInterfaces };
+    const [foreign, ours] = splitForeign(comparison.differences, writes);
+    const unexplained = ours.filter((difference) => !explainedByClusters(attribute(difference.name, difference.after, writes)));
+    return { status: 'deferred', baseline: info(baseline), waitingFor: describeOthers(found), changes, remaining: unexplained, foreign, compared: comparison.compared, volatile: comparison.volatile, transientInterfaces: comparison.transientInterfaces };
   });
+}
+
+/** [made by a named program outside sysctl-bench, the rest]. */
+function splitForeign(differences: readonly HostDifference[], writes: ReadonlyMap<string, string>): [HostDifference[], HostDifference[]] {
+  const foreign = differences.filter((difference) => attribute(difference.name, difference.after, writes).source === 'other');
+  return [foreign, differences.filter((difference) => !foreign.includes(difference))];
 }
 
 /** For `sysctl-bench clean`: once nothing of sysctl-bench is left, put the host back and drop the baseline. */

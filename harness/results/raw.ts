@@ -211,8 +211,10 @@ export const HostKernelSchema = z.object({
   changes: z.array(HostChangeSchema),
   /** What runs before this one had left, put back before this run started. */
   earlier: z.array(HostChangeSchema),
-  /** restored: what still differs after putting back; deferred: differences no cluster or proof explains. */
+  /** What counts against the run. restored: what still differs after putting back; deferred: differences no cluster or proof explains. */
   remaining: z.array(z.object({ name: z.string(), before: z.string().optional(), after: z.string().optional() })),
+  /** Differences made by a named program outside sysctl-bench (dockerd's IPv6 forwarding): listed, not put back, not counted. */
+  foreign: z.array(z.object({ name: z.string(), before: z.string().optional(), after: z.string().optional() })).default([]),
 });
 
 export const NoteSchema = z.object({

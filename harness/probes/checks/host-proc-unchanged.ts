@@ -52,13 +52,18 @@ function hostOutcome(host: HostEnd): CheckOutcome {
     if (host.status === 'restored') values.push({ where: 'host', name: change.name, value: change.after ?? '(absent)', at: change.restored ? 'put back' : `not put back: ${change.error ?? ''}` });
   }
   const left = `${host.volatile} counters that move by themselves${host.transientInterfaces.length ? ` and the entries of ${host.transientInterfaces.length} interfaces that came or went` : ''} left out`;
-  const changed = host.changes.length > 0 ? `; the nodes changed ${host.changes.length}: ${host.changes.map((change) => change.name).join(', ')}` : '';
+  const foreignNames = new Set(host.foreign.map((difference) => difference.name));
+  const ours = host.changes.filter((change) => !foreignNames.has(change.name));
+  const changed = ours.length > 0 ? `; the nodes changed ${ours.length}: ${ours.map((change) => change.name).join(', ')}` : '';
+  const foreign = host.foreign.length > 0
+    ? `; changed by another program during the run, not counted and not put back: ${host.foreign.map((difference) => `${describeDifference(difference)} (${whoOf(host, difference.name)})`).join(', ')}`
+    : '';
   if (host.status === 'restored') {
     const passed = host.remaining.length === 0 && host.compared > 0;
     return {
       passed, values,
       detail: passed
-        ? `all ${host.compared} /proc/sys entries of the host read as before the first cluster (${left})${changed ? `${changed}, put back` : ''}`
+        ? `${host.foreign.length > 0 ? `all but ${host.foreign.length} of the` : 'all'} ${host.compared} /proc/sys entries of the host read as before the first cluster (${left})${changed ? `${changed}, put back` : ''}${foreign}`
         : host.compared === 0 ? 'nothing of /proc/sys could be read' : `changed on the host: ${host.remaining.map((difference) => `${describeDifference(difference)} (${whoOf(host, difference.name)})`).join(', ')}`,
     };
   }
@@ -66,7 +71,7 @@ function hostOutcome(host: HostEnd): CheckOutcome {
   return {
     passed, values,
     detail: passed
-      ? `${host.compared} /proc/sys entries compared (${left}); every difference is the clusters' or proofs' still running${changed}; put back when the last of ${host.waitingFor.join(', ')} is gone`
+      ? `${host.compared} /proc/sys entries compared (${left}); every difference is the clusters' or proofs' still running${changed}; put back when the last of ${host.waitingFor.join(', ')} is gone${foreign}`
       : `changed on the host by nothing sysctl-bench runs: ${host.remaining.map((difference) => `${describeDifference(difference)} (${whoOf(host, difference.name)})`).join(', ')}`,
   };
 }

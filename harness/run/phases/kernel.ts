@@ -47,12 +47,13 @@ export const kernelBeforePhase = (witness: 'host' | 'nodes'): Phase => ({
       await state.run.record({
         type: 'host-kernel', at: new Date().toISOString(), status: outcome.status, baseline: outcome.baseline, sharedWith: begin.sharedWith,
         waitingFor: outcome.waitingFor, compared: outcome.compared, volatile: outcome.volatile, transientInterfaces: outcome.transientInterfaces,
-        changes: outcome.changes, earlier: begin.earlier, remaining: outcome.remaining,
+        changes: outcome.changes, earlier: begin.earlier, remaining: outcome.remaining, foreign: outcome.foreign,
       });
       const restored = outcome.changes.filter((change) => change.restored);
       state.run.say(outcome.status === 'restored'
         ? `  host kernel: ${restored.length} change(s) by the nodes put back${restored.length ? ` (${restored.map((change) => change.name).join(', ')})` : ''}; ${outcome.remaining.length === 0 ? `all ${outcome.compared} entries read as before` : `still different: ${outcome.remaining.map(describeDifference).join(', ')}`}`
         : `  host kernel: put back later, by the last of ${outcome.waitingFor.join(', ')}`);
+      if (outcome.foreign.length > 0) state.run.say(`  host kernel: changed by another program during the run (not put back): ${outcome.foreign.map(describeDifference).join(', ')}`);
       return outcome;
     }));
     state.host = { begin, end };
