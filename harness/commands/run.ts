@@ -8,6 +8,7 @@ import { repoPath } from '../toolchain/paths.js';
 
 interface RunFlags {
   keep?: boolean;
+  retain?: boolean;
   reports: string;
   out?: string;
   name?: string;
@@ -32,6 +33,7 @@ export function registerRun(program: Command): void {
     .option('--allow-node-writes', 'on an existing cluster, also run the proofs that change a node\'s own value and restore it (host-change-not-leaked, node-level-shared); a kubelet is never restarted')
     .option('--name <name>', 'the kind cluster name (default: sb-<scenario>-<short run id>, unique per run)', clusterNameArg)
     .option('--keep', 'keep the kind clusters after the run; with --name, reuse a kept cluster of that name')
+    .option('--retain', 'keep the clusters when the run fails, and only then (an existing cluster: the run\'s namespace); remove them with \'sysctl-bench clean\'')
     .option('--out <dir>', 'the run directory (default: <reports>/<run id>)')
     .option('--reports <dir>', 'where run directories are written', repoPath('reports'))
     .option('--scale <factor>', 'scale connections, rates and durations (0 < factor <= 1); tests use a small one', positiveFraction, 1)
@@ -40,9 +42,14 @@ export function registerRun(program: Command): void {
     .option('--history <dir>', 'earlier run directories, for trends in the HTML report')
     .addHelpText('after', `
 ${EXIT_CODES_HELP}
+On any failure the clusters' logs go to <run dir>/logs/clusters/ (kind export logs; on an
+existing cluster the run's pods' logs and events).
 A killed run keeps every finished measurement in <run dir>/raw/results.jsonl;
 'sysctl-bench report <run-dir>' rebuilds its reports, and the next run removes what it left
-(kind clusters and containers on this machine; its namespace on an existing cluster).
+(kind clusters, networks and containers on this machine; its namespace on an existing cluster).
+'sysctl-bench clean' lists and removes everything sysctl-bench created on this machine.
+On kind the nodes share this machine's kernel: its whole /proc/sys is kept before the first
+cluster and put back once the last sysctl-bench cluster is gone (docs/host-kernel.md).
 Running against a staging cluster: docs/staging-cluster.md.`)
     .action(async (scenario: string, options: RunFlags) => {
       const provider = providerChoice(options);
@@ -51,7 +58,7 @@ Running against a staging cluster: docs/staging-cluster.md.`)
       const reportsDir = await ensureOutputDir(options.reports, '--reports');
       const out = options.out === undefined ? undefined : await ensureOutputDir(options.out, '--out');
       // Loaded here, not at the top: the Kubernetes client and testcontainers take seconds to load.
-      const [{ runScenario }, { formatRunSummary }] = await Promise.all([import('../run/pipeline.js'), import('../report/index.js')]);
+      const [{ runScenario }, { formatRunSummary, githubAnnotations }] = await Promise.all([import('../run/pipeline.js'), import('../report/index.js')]);
       const outcome = await runScenario({
         scenarioFile: scenario,
         reportsDir,
@@ -59,6 +66,7 @@ Running against a staging cluster: docs/staging-cluster.md.`)
         ...(options.name ? { name: options.name } : {}),
         provider,
         keep: Boolean(options.keep),
+        retain: Boolean(options.retain),
         scale: options.scale,
         repetitions: options.repetitions,
         warmup: options.warmup,
@@ -66,6 +74,8 @@ Running against a staging cluster: docs/staging-cluster.md.`)
         say: (line) => process.stdout.write(`${line}\n`),
       });
       process.stdout.write(outcome.results ? `\n${formatRunSummary(outcome.results, outcome.runDir)}\n` : `reports: ${outcome.runDir}/index.html (exit ${outcome.exitCode})\n`);
+      // Under GitHub Actions, each failed expectation as an annotation on the job (nothing elsewhere).
+      if (outcome.results) for (const line of githubAnnotations(outcome.results, process.env)) process.stdout.write(`${line}\n`);
       process.exitCode = outcome.exitCode;
     });
 }

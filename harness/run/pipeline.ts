@@ -32,6 +32,8 @@ export interface RunOptions {
   provider?: ProviderChoice;
   /** Keep the clusters (kind) instead of deleting them at the end, and reuse one of the same --name. */
   keep: boolean;
+  /** Keep the clusters (an existing cluster: the run's namespace) only when the run fails. */
+  retain?: boolean;
   /** Scale load sizes and durations (end-to-end tests use a small one). */
   scale: number;
   /** Override the scenario's repetitions and warm-up. */
@@ -120,6 +122,7 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
           ...(options.repetitions !== undefined ? { repetitions: options.repetitions } : {}),
           ...(options.warmup !== undefined ? { warmup: options.warmup } : {}),
         },
+        retain: options.retain ?? false,
         measure: { repetitions: options.repetitions ?? scenario.spec.repetitions ?? 3, warmup: options.warmup ?? scenario.spec.warmup ?? 1, scale: options.scale },
       },
       provider,
@@ -128,7 +131,8 @@ export async function runScenario(options: RunOptions): Promise<RunOutcome> {
     };
     outcome = await runPhaseList(options.phases ?? runPhases, state, context);
   } finally {
-    removeOwnership(ids.runId);
+    // Kept clusters keep their record: the next runs leave them, `sysctl-bench clean` finds them.
+    if (!options.keep && context.retained.length === 0) removeOwnership(ids.runId);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

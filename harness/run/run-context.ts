@@ -9,13 +9,18 @@ export interface RunRecorder extends ProviderRun {
   record(record: RawRecord): Promise<void>;
   /** Runs the registered undo steps now, newest first. */
   cleanup(): Promise<void>;
+  /** --retain after a failure: the clean-up leaves the clusters; returns what it will keep. */
+  retainClusters(): string[];
 }
 
 /** Everything a phase needs to record what it did: where the run lives, the append-only raw results, and the signal that stops it. */
 export class RunContext implements RunRecorder {
   readonly phases: Array<{ name: string; durationMs: number; ok: boolean }> = [];
   readonly logsDir: string;
-  readonly cleanups: Array<{ title: string; action: () => Promise<void> }> = [];
+  readonly cleanups: Array<{ title: string; action: () => Promise<void>; cluster?: string }> = [];
+  /** --retain after a failure: the steps that remove a cluster (or an existing cluster's namespace) are skipped. */
+  private retaining = false;
+  readonly retained: string[] = [];
 
   private constructor(
     readonly runId: string,
@@ -63,8 +68,14 @@ export class RunContext implements RunRecorder {
   }
 
   /** Registers an undo step; run in reverse order at the end, on failure and after Ctrl-C. */
-  onCleanup(title: string, action: () => Promise<void>): void {
-    this.cleanups.push({ title, action });
+  onCleanup(title: string, action: () => Promise<void>, options: { cluster?: string } = {}): void {
+    this.cleanups.push({ title, action, ...(options.cluster ? { cluster: options.cluster } : {}) });
+  }
+
+  /** From now on the clean-up leaves the clusters (and their networks) in place; returns what it will keep. */
+  retainClusters(): string[] {
+    this.retaining = true;
+    return this.cleanups.flatMap((step) => (step.cluster ? [step.cluster] : []));
   }
 
   async cleanup(): Promise<void> {
@@ -72,6 +83,11 @@ export class RunContext implements RunRecorder {
       const step = this.cleanups.pop();
       if (!step) break;
       try {
+        if (this.retaining && step.cluster) {
+          this.retained.push(step.cluster);
+          this.say(`  kept (--retain): ${step.title}`);
+          continue;
+        }
         this.say(`  cleanup: ${step.title}`);
         await step.action();
       } catch (error) {

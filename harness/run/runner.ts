@@ -1,5 +1,6 @@
 import { EnvironmentError, UserError } from '../errors.js';
 import { Interrupted } from './abort.js';
+import { afterFailure } from './failure.js';
 import type { RunContext } from './run-context.js';
 import type { Phase, RunState } from './state.js';
 
@@ -34,6 +35,8 @@ export async function runPhaseList(phases: readonly Phase[], state: RunState, co
       ...((error instanceof EnvironmentError || error instanceof UserError) && error.fix ? { fix: error.fix } : {}),
     }).catch(() => undefined);
     context.say(`✖ ${reason.split('\n')[0]}`);
+    // Ctrl-C is the user stopping the run, not a failure to look into: everything goes.
+    if (!interrupted) await afterFailure(state, reason.split('\n')[0] ?? reason).catch(() => undefined);
   } finally {
     await context.cleanup();
   }

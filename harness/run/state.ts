@@ -12,6 +12,8 @@ export interface RunSettings {
   keep: boolean;
   /** What the command line changed of the scenario's own sizes (recorded: the scale enters the definition hash). */
   runOptions: { scale?: number; repetitions?: number; warmup?: number };
+  /** Keep the clusters only when the run fails (--retain). */
+  retain: boolean;
 }
 
 export interface DeployedWorkload {

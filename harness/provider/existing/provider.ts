@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { EnvironmentError, UserError } from '../../errors.js';
 import { apiStatus, connect, loadKubeConfig, type Kube, type KubeSource } from '../../kube/client.js';
 import { poolSelector, type Plan } from '../../plan/plan.js';
@@ -8,6 +9,7 @@ import type { Scenario } from '../../scenario/schema.js';
 import { imageRef } from '../../toolchain/artefacts/workload-images.js';
 import { KubeObjects } from '../../workloads/kube-objects.js';
 import { objectName } from '../../workloads/spec.js';
+import { exportNamespaceLogs } from './logs.js';
 import { createRunNamespace, deleteRunNamespace, removeNamespaceLeftovers, runNamespace, startHeartbeat } from '../namespace.js';
 import { listNodes, toClusterNodes } from '../nodes.js';
 import type { Cluster, ClusterFacts, ClusterProvider, ImageSet, KernelSnapshot, NodeAccess, NodeFacts, ProviderEnvironment, ProviderRun } from '../types.js';
@@ -122,7 +124,7 @@ export class ExistingProvider implements ClusterProvider {
       if (!(await deleteRunNamespace(connect(loadKubeConfig(this.options)), namespace))) {
         throw new Error(`namespace ${namespace} was still terminating after 180 s; the next run removes it`);
       }
-    });
+    }, { cluster: namespace });
     const nodes = toClusterNodes(await listNodes(kube), planned.pools);
     const images = await this.images();
     const agents = new Map<string, Promise<NodeAccess>>();
@@ -146,6 +148,14 @@ export class ExistingProvider implements ClusterProvider {
       },
     };
     return [cluster];
+  }
+
+  /** The run's pods' logs and its namespace's events (nothing of the nodes: they are not sysctl-bench's). */
+  async exportLogs(clusters: readonly Cluster[], dir: string): Promise<string[]> {
+    const kube = connect(loadKubeConfig(this.options));
+    const written: string[] = [];
+    for (const cluster of clusters) written.push(...await exportNamespaceLogs(kube, cluster.namespace, join(dir, cluster.namespace)));
+    return written;
   }
 
   /** The nodes pull from the registry: nothing is loaded into them. */

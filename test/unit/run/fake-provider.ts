@@ -199,6 +199,15 @@ export class FakeProvider implements ClusterProvider {
     this.events.push('load-images');
   }
 
+  async exportLogs(clusters: readonly Cluster[], dir: string): Promise<string[]> {
+    this.events.push('export-logs');
+    mkdirSync(dir, { recursive: true });
+    return clusters.map((cluster) => {
+      writeFileSync(join(dir, `${cluster.name}.log`), 'fake node logs\n');
+      return join(dir, `${cluster.name}.log`);
+    });
+  }
+
   async kernelSnapshot(names: readonly string[], clusters: readonly Cluster[]): Promise<KernelSnapshot> {
     const snapshot: KernelSnapshot = {};
     for (const node of clusters.flatMap((cluster) => cluster.nodes)) {

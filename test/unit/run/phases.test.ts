@@ -225,6 +225,27 @@ describe('stopping', () => {
     expect(provider.clustersUp).toBe(0);
   });
 
+  it("a failure exports the clusters' logs into the run directory; --retain keeps the clusters then, and only then", async () => {
+    const failed = await runWith(netBacklog({ pools: kindPools }), { flavour: 'kind', failDeployOf: 'web' }, { retain: true });
+    expect(failed.provider.events).toContain('export-logs');
+    expect(readFileSync(join(failed.outcome.runDir, 'logs/clusters', `${failed.results.environment?.nodes[0]?.name.replace(/-control-plane$/, '')}.log`), 'utf8')).toContain('fake node logs');
+    expect(failed.provider.events).not.toContain('cleanup');
+    expect(failed.provider.clustersUp).toBe(1);
+    expect(of(failed.raw, 'note').map((note) => note.message).join('\n')).toMatch(/kept after the failure \(--retain\): fake.*sysctl-bench clean/);
+    // The host waits for the kept cluster.
+    expect(of(failed.raw, 'host-kernel')[0]).toMatchObject({ status: 'deferred', waitingFor: ['cluster fake'] });
+
+    const passed = await runWith(netBacklog({ pools: kindPools }), { flavour: 'kind' }, { retain: true });
+    expect(passed.results.expectations.filter((e) => e.status === 'failed').map((e) => e.id)).toEqual([]);
+    expect(passed.provider.events).not.toContain('export-logs');
+    expect(passed.provider.events.at(-1)).toBe('cleanup');
+    expect(passed.provider.clustersUp).toBe(0);
+
+    const failedWithoutRetain = await runWith(netBacklog({ pools: kindPools }), { flavour: 'kind', failDeployOf: 'web' });
+    expect(failedWithoutRetain.provider.events).toContain('export-logs');
+    expect(failedWithoutRetain.provider.clustersUp).toBe(0);
+  });
+
   it('a failing phase stops the list; what was created is removed and the run cannot be judged', async () => {
     const { results, provider } = await runWith(netBacklog({ pools: kindPools }), { flavour: 'kind', failDeployOf: 'web' });
     expect(results.run.status).toBe('failed');
