@@ -6,6 +6,7 @@ import { registerRun } from './commands/run.js';
 import { registerReport } from './commands/report.js';
 import { registerPlan } from './commands/plan.js';
 import { registerImages } from './commands/images.js';
+import { registerClean } from './commands/clean.js';
 import { buildInfo, formatBuildInfo } from './version.js';
 // Messages quote input (file names, values): printed with its control characters made visible.
 import { forTerminal } from './text/terminal.js';
@@ -34,6 +35,7 @@ registerPlan(program);
 registerRun(program);
 registerReport(program);
 registerImages(program);
+registerClean(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -328,3 +328,15 @@ export async function restoreIfUnused(deps: HostKernelDeps): Promise<{ restored:
     return { restored: changes, remaining: final.differences };
   });
 }
+
+/** What `clean --dry-run` says of the host: the baseline kept, who still holds it, and what differs from it now. */
+export async function hostKernelStatus(deps: HostKernelDeps): Promise<{ baseline: BaselineInfo; waitingFor: string[]; changes: HostChange[] } | undefined> {
+  const baseline = readBaseline(deps.stateDir);
+  if (!baseline) return undefined;
+  const waitingFor = describeOthers({ runs: readHolders(deps.stateDir).filter((holder) => deps.alive(holder)), clusters: await deps.clusters() });
+  const changes = compareHost(baseline.values, snapshotProcSys(deps.procRoot)).differences.map((difference): HostChange => {
+    const attribution = attribute(difference.name, difference.after);
+    return { name: difference.name, before: difference.before, found: difference.after, who: attribution.who, source: attribution.source, restored: false };
+  });
+  return { baseline: info(baseline), waitingFor, changes };
+}
