@@ -109,7 +109,8 @@ export async function findMachineLeftovers(): Promise<CleanItem[]> {
 
   const host = await hostKernelStatus(hostKernelDeps());
   if (host) {
-    const others = host.waitingFor.filter((who) => !who.startsWith('cluster ') || !clusters.has(who.slice('cluster '.length)));
+    const removed = new Set(items.filter((item) => item.kind === 'cluster' && !item.skip).map((item) => item.name));
+    const others = host.waitingFor.filter((who) => !who.startsWith('cluster ') || !removed.has(who.slice('cluster '.length)));
     items.push({
       kind: 'host-kernel',
       name: `${host.changes.length} /proc/sys ${host.changes.length === 1 ? 'entry differs' : 'entries differ'} from the baseline of run ${host.baseline.runId}${host.changes.length ? `: ${host.changes.map((change) => `${change.name} ${change.found ?? '(absent)'} -> ${change.before ?? '(absent)'}`).join(', ')}` : ''}`,
@@ -120,7 +121,7 @@ export async function findMachineLeftovers(): Promise<CleanItem[]> {
   return items;
 }
 
-function kubeconfigContexts(file: string): string[] {
+export function kubeconfigContexts(file: string): string[] {
   if (!existsSync(file)) return [];
   try {
     const document = parseDocument(readFileSync(file, 'utf8')).toJS() as { contexts?: Array<{ name?: string }> } | null;
@@ -131,7 +132,7 @@ function kubeconfigContexts(file: string): string[] {
 }
 
 /** Removes kind-<cluster> from clusters, contexts and users, as `kind delete cluster` does. */
-function removeKubeconfigEntry(file: string, context: string): void {
+export function removeKubeconfigEntry(file: string, context: string): void {
   const document = parseDocument(readFileSync(file, 'utf8'));
   for (const section of ['clusters', 'contexts', 'users']) {
     const list = document.get(section) as { items?: Array<{ get(key: string): unknown }> } | undefined;

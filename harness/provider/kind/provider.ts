@@ -91,7 +91,7 @@ export class KindProvider implements ClusterProvider {
     const network = runNetworkName(run.shortId);
     if (plan.clusters.some((planned) => !(existing.has(planned.name) && this.options.keep))) {
       // Registered before the clusters' removal, so it runs after it: Docker removes no network with containers on it.
-      run.onCleanup(`network ${network}`, async () => { await removeNetwork(network); }, { cluster: network });
+      if (!this.options.keep) run.onCleanup(`network ${network}`, async () => { await removeNetwork(network); }, { cluster: network });
       await createRunNetwork(network, run.runId, run.signal);
     }
     for (const planned of plan.clusters) {
