@@ -159,27 +159,48 @@ export async function awaitKubeletRunning(node: NodeAccess, options: { timeoutMs
 }
 
 export interface KubeletRefusal {
-  /** The restarted kubelet exited (systemd's record), with its last exit. */
+  /** The restarted kubelet exited (systemd's record or its journal line), */
   exited: boolean;
+  /** with a failure status of its own: "Main process exited, code=exited, status=1/FAILURE". */
   failed: boolean;
+  /** systemd's words for the exit, from the journal after the restart. */
+  exit: string | undefined;
   unit: KubeletUnit;
   /** The journal line after the restart that says what the model predicted. */
   refusal: string | undefined;
 }
 
 /**
- * Waits for both signs of a refusal, each of which only ever becomes true: systemd recorded an
- * exit of the restarted kubelet, and the journal after the restart holds the predicted message.
+ * systemd's own journal line for a main-process exit of the unit. ExecMainCode/ExecMainStatus are
+ * no evidence once systemd has restarted the kubelet (a new main process starts with them zeroed);
+ * this line stays in the journal.
+ */
+export function exitLine(journal: string): { line: string; status: number } | undefined {
+  for (const line of journal.split('\n')) {
+    const match = /Main process exited, code=exited, status=(\d+)/.exec(line);
+    if (match) return { line: line.trim(), status: Number(match[1]) };
+  }
+  return undefined;
+}
+
+/**
+ * Waits for the signs of a refusal, each of which only ever becomes true once it is true: an exit
+ * of the restarted kubelet (systemd restarted it, or recorded the exit), systemd's journal line
+ * with its failure status, and the predicted message in the kubelet's journal after the restart.
  * On time-out, says which of them was never seen.
  */
 export async function awaitKubeletRefusal(node: NodeAccess, restart: KubeletRestart, predicted: readonly string[], options: { timeoutMs: number; signal?: AbortSignal }): Promise<KubeletRefusal> {
-  let last: KubeletRefusal = { exited: false, failed: false, unit: restart.started, refusal: undefined };
+  let last: KubeletRefusal = { exited: false, failed: false, exit: undefined, unit: restart.started, refusal: undefined };
   const decided = await poll(async () => {
     const unit = await kubeletUnit(node);
-    const exited = exitedSince(restart.started, unit);
-    const refusal = last.refusal ?? findRefusal(await kubeletJournal(node, restart.cursor), predicted);
-    last = { exited: exited || last.exited, failed: last.failed || (exited && exitedWithFailure(unit)), unit, refusal };
-    return last.exited && last.refusal !== undefined ? last : undefined;
+    const journal = await kubeletJournal(node, restart.cursor);
+    const exit = exitLine(journal);
+    const exited = last.exited || exitedSince(restart.started, unit) || exit !== undefined;
+    last = {
+      exited, unit, failed: last.failed || (exit !== undefined && exit.status !== 0) || (exitedSince(restart.started, unit) && exitedWithFailure(unit)),
+      exit: last.exit ?? exit?.line, refusal: last.refusal ?? findRefusal(journal, predicted),
+    };
+    return last.exited && last.failed && last.refusal !== undefined ? last : undefined;
   }, { timeoutMs: options.timeoutMs, intervalMs: 1_000, ...(options.signal ? { signal: options.signal } : {}) });
   return decided ?? last;
 }

@@ -106,7 +106,7 @@ async function illegalAllowlist(state: RunState, node: NodeAccess, procedure: Pr
   // Decided from systemd's record (an exit of the restarted kubelet, with its status) and the journal after the restart, never from is-active at one moment.
   const seen = predicted.length > 0
     ? await awaitKubeletRefusal(node, restart, predicted, { timeoutMs: kubeletTimeoutMs, signal: state.run.signal })
-    : { exited: false, failed: false, unit: restart.started, refusal: undefined };
+    : { exited: false, failed: false, exit: undefined, unit: restart.started, refusal: undefined };
   const passed = predicted.length > 0 && seen.exited && seen.failed && seen.refusal !== undefined;
   return {
     type: 'isolation', check: 'illegal-allowlist', sysctl: procedure.allowedUnsafeSysctls.join(','), passed,
@@ -114,11 +114,11 @@ async function illegalAllowlist(state: RunState, node: NodeAccess, procedure: Pr
       ...restart.values,
       { where: `node ${node.name}`, name: 'predicted refusal', value: predicted.join('; ') || '(none: the model finds the list legal)', at: 'before' },
       { where: `node ${node.name}`, name: 'kubelet (systemd)', value: describeUnit(seen.unit), at: 'after restart' },
-      { where: `node ${node.name}`, name: 'kubelet exited since the restart', value: `${seen.exited}${seen.exited ? ` (${seen.failed ? 'with a failure status' : 'without a failure status'})` : ''}`, at: 'after restart' },
+      { where: `node ${node.name}`, name: 'kubelet exited since the restart', value: seen.exit ?? String(seen.exited), at: 'after restart' },
       { where: `node ${node.name}`, name: 'kubelet log', value: seen.refusal ?? '(no matching line after the restart)', at: 'after restart' },
     ],
     detail: passed
-      ? `the kubelet refused to start, as predicted (it exited with status ${seen.unit.execMainStatus}, systemd restarted it ${seen.unit.nRestarts} time(s)): ${predicted.join('; ')}`
+      ? `the kubelet refused to start, as predicted (${seen.exit ?? 'it exited with a failure status'}): ${predicted.join('; ')}`
       : predicted.length === 0
         ? 'the model finds this allowlist legal: there is no refusal to observe'
         : `predicted: ${predicted.join('; ')}; within ${kubeletTimeoutMs / 1000} s: kubelet exited: ${seen.exited}${seen.exited ? ` (failure status: ${seen.failed})` : ''}; log line: ${seen.refusal ?? 'none'}`,

@@ -37,10 +37,11 @@ function fakeSystemd(kubelet: 'refuses' | 'runs', options: { journalLags?: boole
     if (phase % 2 === 0) {
       // the running kubelet refuses and exits; journald may write its line a moment later
       unit = { ...unit, ActiveState: 'activating', SubState: 'auto-restart', Result: 'exit-code', MainPID: 0, ExecMainCode: 1, ExecMainStatus: 1, ExecMainExitTimestampMonotonic: clock };
-      (options.journalLags ? pendingJournal : journal).push(`E1202 "command failed" err="${refusal.replaceAll('"', '\\"')}"`);
+      (options.journalLags ? pendingJournal : journal).push(`E1202 "command failed" err="${refusal.replaceAll('"', '\\"')}"`, 'kubelet.service: Main process exited, code=exited, status=1/FAILURE');
     } else {
       journal.push(...pendingJournal.splice(0));
-      unit = { ...unit, NRestarts: unit.NRestarts + 1 };
+      // systemd zeroes the main process's record when it starts the next one
+      unit = { ...unit, NRestarts: unit.NRestarts + 1, ExecMainCode: 0, ExecMainStatus: 0, ExecMainExitTimestampMonotonic: 0 };
       start();
     }
     phase += 1;
@@ -100,7 +101,7 @@ describe('the illegal-allowlist verdict', () => {
     const restart = await applyKubeletExtraArgs(node, 'KUBELET_EXTRA_ARGS="--allowed-unsafe-sysctls=vm.*"');
     expect(restart.started.subState).toBe('running');
     const seen = await awaitKubeletRefusal(node, restart, ['the sysctls "vm." are not known to be namespaced'], { timeoutMs: 20_000 });
-    expect(seen).toMatchObject({ exited: true, failed: true });
+    expect(seen).toMatchObject({ exited: true, failed: true, exit: 'kubelet.service: Main process exited, code=exited, status=1/FAILURE' });
     expect(seen.refusal).toContain('not known to be namespaced');
   });
 
