@@ -1,5 +1,6 @@
 import type { V1Node } from '@kubernetes/client-node';
 import type { Kube } from '../kube/client.js';
+import { poll } from '../run/abort.js';
 import type { ClusterNode } from './types.js';
 
 /** True when the node carries every label of the selector. */
@@ -27,4 +28,24 @@ export function toClusterNodes(nodes: readonly V1Node[], pools: ReadonlyArray<{ 
 
 export async function listNodes(kube: Kube): Promise<V1Node[]> {
   return (await kube.core.listNode()).items;
+}
+
+export function isReady(node: V1Node): boolean {
+  return node.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') ?? false;
+}
+
+/**
+ * Waits until every named node has registered and is Ready: a state, not a moment. `kind create
+ * --wait` waits for the control plane only; a worker still registering (late on a busy machine)
+ * would not be in its pool, and its pods would wait for it. Returns the names still missing or
+ * not Ready at the end (none: all there).
+ */
+export async function awaitNodesReady(kube: Kube, names: readonly string[], timeoutMs: number): Promise<string[]> {
+  let missing: string[] = [...names];
+  await poll(async () => {
+    const nodes = await listNodes(kube);
+    missing = names.filter((name) => !nodes.some((node) => node.metadata?.name === name && isReady(node)));
+    return missing.length === 0 ? true : undefined;
+  }, { timeoutMs, intervalMs: 2_000, ...(kube.signal ? { signal: kube.signal } : {}) });
+  return missing;
 }

@@ -19,11 +19,11 @@ import { poolSelector } from '../../plan/plan.js';
 import { LoadDriver } from '../../load/driver.js';
 import { KubeObjects } from '../../workloads/kube-objects.js';
 import { createRunNamespace, removeNamespaceLeftovers, runNamespace } from '../namespace.js';
-import { listNodes, toClusterNodes } from '../nodes.js';
+import { awaitNodesReady, listNodes, toClusterNodes } from '../nodes.js';
 import { ContainerLoadRunner } from '../../measure/container-runner.js';
 import type { Cluster, ClusterFacts, ClusterProvider, ImageSet, LoadRunner, NodeAccess, ProviderEnvironment, ProviderRun } from '../types.js';
 import { createCluster, deleteCluster, exportLogs, kindVersion, kubeconfigFile, listClusters, loadImages, writeKubeconfig } from './cli.js';
-import { kindConfigFor } from './config.js';
+import { kindConfigFor, plannedKindNodes } from './config.js';
 import { DockerExecNode } from './docker-node.js';
 import { removeKindLeftovers, sysctlBenchClusters } from './leftovers.js';
 import { createRunNetwork, nodeNetwork, removeNetwork, runNetworkName } from './network.js';
@@ -118,6 +118,9 @@ export class KindProvider implements ClusterProvider {
       // before: their workloads would run on beside this run's, so they go first.
       if (existing.has(planned.name)) await removeNamespaceLeftovers(kube, namespace, run.say);
       await createRunNamespace(kube, namespace, run.runId, scenarioNamespaceLabels(plan.scenario));
+      const expected = plannedKindNodes({ ...plan, clusters: [planned] }).map((node) => node.name);
+      const notReady = await awaitNodesReady(kube, expected, 300_000);
+      if (notReady.length > 0) throw new EnvironmentError(`kind cluster ${planned.name}: ${notReady.join(', ')} did not register Ready within 300 s`, { fix: `see ${run.logFile('cluster-create')}; on a busy machine, run again` });
       const nodes = toClusterNodes(await listNodes(kube), planned.pools);
       const access = new Map<string, NodeAccess>();
       clusters.push({
