@@ -32,6 +32,14 @@ export function renderSummaryMarkdown(results: Results): string {
   lines.push(`Expectations held: ${counts.join(', ') || 'none recorded'}${skipped.length ? `; ${skipped.length} skipped` : ''}. `
     + `Run ${mdCode(run.runId)}, ${mdText(run.status)}${run.durationMs !== null ? ` in ${formatDuration(run.durationMs)}` : ''}.`);
 
+  const host = results.hostKernel;
+  if (host) {
+    const changed = host.changes.length ? `${host.changes.length} changed (${host.changes.map((c) => `${mdCode(c.name)} ${mdText(c.found ?? '(absent)')} by ${mdText(c.who.split(' (')[0] ?? c.who)}${c.restored ? ', put back' : ''}`).join('; ')})` : 'nothing changed';
+    lines.push('', host.status === 'restored'
+      ? `This machine's kernel (kind nodes share it): ${changed}; ${host.remaining.length === 0 ? `all ${host.compared} /proc/sys entries read as before the first cluster` : `still different: ${host.remaining.map((d) => mdCode(d.name)).join(', ')}`}.`
+      : `This machine's kernel (kind nodes share it): ${changed}; put back by the last run once ${mdText(host.waitingFor.join(', '))} ${host.waitingFor.length === 1 ? 'is' : 'are'} gone.`);
+  }
+
   if (outcome.status === 'cannot-run') lines.push('', `**Could not run:** ${mdText(outcome.reason)}`);
   const failed = results.expectations.filter((e) => e.status === 'failed');
   if (failed.length) {

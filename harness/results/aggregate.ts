@@ -91,6 +91,7 @@ export function aggregate(records: readonly RawRecord[], thresholds: readonly Th
     },
     performance,
     isolation,
+    hostKernel: hostKernelOf(records),
     thresholds: thresholdResults,
     expectations,
     trends,
@@ -171,4 +172,12 @@ function decideOutcome(expectations: Expectation[], cannotRun: string | null, tr
     return { exitCode: 1, status: 'failed', reason: `${failed.length} of ${judged} expectations failed: ${failed.join(', ')}${tail}`, failed };
   }
   return { exitCode: 0, status: 'passed', reason: `all ${judged} expectations held${tail}`, failed };
+}
+
+/** The run's last word on this machine's kernel (kind), without its record type. */
+function hostKernelOf(records: readonly RawRecord[]): Results['hostKernel'] {
+  const record = records.findLast((r) => r.type === 'host-kernel');
+  if (record?.type !== 'host-kernel') return null;
+  const { type: _, ...hostKernel } = record;
+  return hostKernel;
 }

@@ -1,7 +1,7 @@
 import type { Comparison } from '../stats/compare.js';
 import type { MetricDirection } from '../stats/direction.js';
 import type { ConfidenceInterval } from '../stats/bootstrap.js';
-import type { AdmissionRecord, Environment, IsolationRecord, PhaseRecord, Rollout, RunStatus, Series, WorkloadKind } from './raw.js';
+import type { AdmissionRecord, Environment, HostKernelRecord, IsolationRecord, PhaseRecord, Rollout, RunStatus, Series, WorkloadKind } from './raw.js';
 
 /**
  * `results.json`: everything a report shows, computed from the raw records and the scenario's
@@ -13,8 +13,9 @@ export const RESULTS_SCHEMA_VERSION = 1;
 /**
  * 1: expectations[].status and phase, skipped expectations of a run that stopped early, `trends`,
  * run.scenario.definitionHash, outcome.exitCode 3 (was 2) for a run that could not be carried out.
+ * 2: `hostKernel` (kind): the machine's whole /proc/sys, what differed, who changed it, whether put back.
  */
-export const RESULTS_SCHEMA_MINOR = 1;
+export const RESULTS_SCHEMA_MINOR = 2;
 
 /** A results.json never holds 2 (wrong input never produces a run); 3: the run could not be carried out. */
 export type ExitCodeValue = 0 | 1 | 3;
@@ -34,6 +35,12 @@ export interface Results {
   admission: AdmissionMatrix;
   performance: WorkloadPerformance[];
   isolation: IsolationProof[];
+  /**
+   * kind only (its nodes share this machine's kernel): every /proc/sys entry of the machine before
+   * the first cluster and after the last, what differed, who changed it, and whether it was put
+   * back (schema 1.2). null on an existing cluster, and for runs recorded before 1.2.
+   */
+  hostKernel: HostKernel | null;
   thresholds: ThresholdResult[];
   expectations: Expectation[];
   /** This run against earlier runs of the same scenario; null when no history was given. */
@@ -260,5 +267,7 @@ export interface Outcome {
   /** Ids of the expectations that failed. */
   failed: string[];
 }
+
+export type HostKernel = Omit<HostKernelRecord, 'type'>;
 
 export type { WorkloadKind };

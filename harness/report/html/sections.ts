@@ -228,7 +228,34 @@ ${results.isolation.length ? table('Isolation proofs', [{ label: 'Check' }, { la
       p.detail,
       passFail(p.passed),
     ]), { rowClass: (i) => (results.isolation[i]?.passed ? '' : 'fail') }) : html`<p class="muted">No isolation proof was recorded.</p>`}
+${hostKernelBlock(results)}
 </section>`;
+}
+
+/**
+ * kind nodes share this machine's kernel: what they (or the proofs) changed on it, who, and
+ * whether it was put back; the run either restored it or left that to the last run still there.
+ */
+type HostChange = NonNullable<Results['hostKernel']>['changes'][number];
+
+function hostKernelBlock(results: Results): Html | string {
+  const host = results.hostKernel;
+  if (!host) return '';
+  const where = `${host.compared} /proc/sys entries of this machine compared with the run's baseline (taken ${readableTime(host.baseline.takenAt)}${host.baseline.runId === results.run.runId ? '' : ` by run ${host.baseline.runId}`}); ${host.volatile} counters that move by themselves${host.transientInterfaces.length ? ` and the entries of ${host.transientInterfaces.length} interfaces that came or went` : ''} left out.`;
+  const status = host.status === 'restored'
+    ? (host.remaining.length === 0 ? 'Every entry reads as before the first cluster.' : `Still different after putting back: ${host.remaining.map((d) => `${d.name} ${d.before ?? '(absent)'} → ${d.after ?? '(absent)'}`).join(', ')}.`)
+    : `Put back later: ${host.waitingFor.join(', ')} ${host.waitingFor.length === 1 ? 'is' : 'are'} still on the machine, and the last run to finish restores the host.`;
+  const row = (c: HostChange) => [
+    code(c.name), html`<span class="mono">${c.before ?? '(absent)'}</span>`, html`<span class="mono">${c.found ?? '(absent)'}</span>`, c.who,
+    c.restored
+      ? html`${badge('put back', 'ok')}${c.after !== undefined ? html` <span class="mono">${c.after}</span>` : ''}`
+      : html`${host.status === 'deferred' ? badge('later', 'neutral') : badge('not put back', c.source === 'other' ? 'warn' : 'bad')}${c.error ? html`<br><span class="muted">${c.error}</span>` : ''}`,
+  ];
+  const columns = [{ label: 'Sysctl' }, { label: 'Before the first cluster' }, { label: 'After the run' }, { label: 'Changed by' }, { label: 'Restored' }];
+  return html`<h3 id="host-kernel">This machine's kernel</h3>
+<p>The kind nodes run on this machine's kernel: a node-level write inside a node (by the kubelet, systemd or a proof) is a write to this machine. ${where} ${status}</p>
+${host.changes.length ? table('What changed on this machine, and who changed it', columns, host.changes.map(row), { rowClass: (i) => (host.changes[i]?.restored || host.status === 'deferred' ? '' : 'fail') }) : html`<p class="muted">Nothing on this machine's kernel changed during the run.</p>`}
+${host.earlier.length ? table('Left by earlier runs, put back before this one started', columns, host.earlier.map(row)) : ''}`;
 }
 
 export function thresholdSection(results: Results): Html {
