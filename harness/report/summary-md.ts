@@ -34,10 +34,13 @@ export function renderSummaryMarkdown(results: Results): string {
 
   const host = results.hostKernel;
   if (host) {
-    const changed = host.changes.length ? `${host.changes.length} changed (${host.changes.map((c) => `${mdCode(c.name)} ${mdText(c.found ?? '(absent)')} by ${mdText(c.who.split(' (')[0] ?? c.who)}${c.restored ? ', put back' : ''}`).join('; ')})` : 'nothing changed';
+    const foreign = new Set(host.foreign.map((d) => d.name));
+    const ours = host.changes.filter((c) => !foreign.has(c.name));
+    const changed = ours.length ? `${ours.length} changed (${ours.map((c) => `${mdCode(c.name)} ${mdText(c.found ?? '(absent)')} by ${mdText(c.who.split(' (')[0] ?? c.who)}${c.restored ? ', put back' : ''}`).join('; ')})` : 'nothing changed';
     lines.push('', host.status === 'restored'
       ? `This machine's kernel (kind nodes share it): ${changed}; ${host.remaining.length === 0 ? `all ${host.compared} /proc/sys entries read as before the first cluster` : `still different: ${host.remaining.map((d) => mdCode(d.name)).join(', ')}`}.`
       : `This machine's kernel (kind nodes share it): ${changed}; put back by the last run once ${mdText(host.waitingFor.join(', '))} ${host.waitingFor.length === 1 ? 'is' : 'are'} gone.`);
+    if (host.foreign.length) lines.push('', `Changed by another program during the run (not counted, not put back): ${host.foreign.map((d) => `${mdCode(d.name)} ${mdText(d.before ?? '(absent)')} → ${mdText(d.after ?? '(absent)')}`).join(', ')}.`);
   }
 
   if (outcome.status === 'cannot-run') lines.push('', `**Could not run:** ${mdText(outcome.reason)}`);
