@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compareHost } from '../../harness/host/compare.js';
+import { snapshotProcSys, type ProcSysSnapshot } from '../../harness/host/procsys.js';
+import { attribute } from '../../harness/host/writers.js';
 import { listClusters } from '../../harness/provider/kind/cli.js';
 import type { Results } from '../../harness/results/results.js';
 import { runScenario } from '../../harness/run/pipeline.js';
@@ -53,8 +56,9 @@ function expectProofsPassed(results: Results) {
 }
 
 /**
- * What the last run created is gone: its clusters (unique per run), its containers, and kind's
- * network once no cluster at all is left. Other runs' clusters on this machine are theirs.
+ * What the last run created is gone: its clusters (unique per run), its containers, its network
+ * (sysctl-bench-<short id>, labelled with the run id), and no kubeconfig entry of it in the user's
+ * kubeconfig (kind writes each run's into its run directory). Other runs' on this machine are theirs.
  */
 async function expectNothingLeft() {
   const results = JSON.parse(readFileSync(join(lastRunDir, 'results.json'), 'utf8')) as Results;
@@ -64,10 +68,10 @@ async function expectNothingLeft() {
   expect(clusters.filter((name) => ours.has(name))).toEqual([]);
   const containers = await run('docker', ['ps', '-a', '--filter', `label=io.sysctl-bench.run=${results.run.runId}`, '--format', '{{.Names}}']);
   expect(containers.stdout.trim()).toBe('');
-  if (clusters.length === 0) {
-    const networks = await run('docker', ['network', 'ls', '--filter', 'name=^kind$', '--format', '{{.Name}}']);
-    expect(networks.stdout.trim()).toBe('');
-  }
+  const networks = await run('docker', ['network', 'ls', '--filter', `label=io.sysctl-bench.run=${results.run.runId}`, '--format', '{{.Name}}']);
+  expect(networks.stdout.trim()).toBe('');
+  const kubeconfig = join(process.env.HOME ?? '', '.kube', 'config');
+  if (existsSync(kubeconfig)) expect([...ours].filter((name) => readFileSync(kubeconfig, 'utf8').includes(`kind-${name}`))).toEqual([]);
 }
 
 describe('shipped scenarios on kind', () => {
@@ -127,7 +131,12 @@ describe('shipped scenarios on kind', () => {
   const killedRunDir = join(reportsDir, 'killed', `run-${process.pid}-${Date.now()}`);
   const killedCluster = `sb-killed-${process.pid}`;
 
+  /** This machine's whole /proc/sys before the killed run: the run after it must leave it so. */
+  let hostBefore: ProcSysSnapshot = {};
+  const panicBefore = readFileSync('/proc/sys/kernel/panic', 'utf8').trim();
+
   it('a run killed with SIGKILL during load keeps its finished measurements', async () => {
+    hostBefore = snapshotProcSys();
     const child = spawn('bin/sysctl-bench', ['run', 'scenarios/net-backlog.yaml', '--scale', '0.3', '--repetitions', '5', '--warmup', '0',
       '--out', killedRunDir, '--name', killedCluster], { detached: true, stdio: 'ignore' });
     const deadline = Date.now() + 20 * 60_000;
@@ -138,6 +147,9 @@ describe('shipped scenarios on kind', () => {
       measured = existsSync(raw) ? readFileSync(raw, 'utf8').split('\n').filter((line) => line.includes('"type":"measurement"')).length : 0;
     }
     expect(measured, 'the run never reached its load phase').toBeGreaterThan(0);
+    // What the kubelet of a node does at start-up where the node image does not prevent it
+    // (kernel.panic=10): the killed run leaves it on this machine, and the next run must put it back.
+    writeFileSync('/proc/sys/kernel/panic', '10\n');
     process.kill(-(child.pid ?? 0), 'SIGKILL');
     await sleep(2_000);
     expect(await listClusters()).toContain(killedCluster);
@@ -149,6 +161,7 @@ describe('shipped scenarios on kind', () => {
     expect(await listClusters()).not.toContain(killedCluster);
     const rebuilt = await run('bin/sysctl-bench', ['report', killedRunDir], { allowFailure: true });
     const killed = JSON.parse(readFileSync(join(killedRunDir, 'results.json'), 'utf8')) as Results;
+    await expectNothingLeft();
     expect(killed.run.status, rebuilt.stdout + rebuilt.stderr).toBe('unfinished');
     expect(killed.performance.flatMap((entry) => entry.variants).some((variant) => variant.repetitions > 0)).toBe(true);
     expectAdmissionAsPredicted(results);
@@ -156,7 +169,21 @@ describe('shipped scenarios on kind', () => {
     expect(new Set(results.isolation.map((proof) => proof.check))).toEqual(new Set([
       'namespaced-differs', 'host-change-not-leaked', 'pod-change-contained', 'node-level-shared', 'host-proc-unchanged',
     ]));
-    await expectNothingLeft();
+
+    // The killed run's change was put back, named with its writer, and the whole /proc/sys reads as before it.
+    expect(results.hostKernel?.status, JSON.stringify(results.hostKernel?.waitingFor)).toBe('restored');
+    const panic = results.hostKernel?.changes.find((change) => change.name === 'kernel.panic');
+    expect(panic).toMatchObject({ before: panicBefore, found: '10', source: 'node', restored: true, after: panicBefore });
+    expect(panic?.who).toMatch(/kubelet/);
+    expect(results.hostKernel?.remaining).toEqual([]);
+    expect(readFileSync('/proc/sys/kernel/panic', 'utf8').trim()).toBe(panicBefore);
+    // Only a named program outside sysctl-bench may differ (dockerd's IPv6 forwarding for someone else's network).
+    const differences = compareHost(hostBefore, snapshotProcSys()).differences.filter((difference) => attribute(difference.name, difference.after).source !== 'other');
+    expect(differences).toEqual([]);
+    const page = readFileSync(join(lastRunDir, 'index.html'), 'utf8');
+    expect(page).toContain('id="host-kernel"');
+    expect(page).toMatch(/kernel\.panic[\s\S]*?the kubelet of a kind node[\s\S]*?put back/);
+    expect(readFileSync(join(lastRunDir, 'summary.md'), 'utf8')).toMatch(/`kernel\.panic` 10 by the kubelet of a kind node, put back/);
   });
 
   it('default: the whole suite in one cluster, reports written', async () => {
