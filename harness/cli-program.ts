@@ -12,9 +12,17 @@ import { buildInfo, formatBuildInfo } from './version.js';
 import { forTerminal } from './text/terminal.js';
 
 // `sysctl-bench ... | head` closes the pipe early: that is the reader being done, not an error.
+// A run in progress (it listens for SIGTERM) is stopped as by SIGTERM instead, so that it still
+// removes its clusters and puts the host kernel back; exiting here would leave them behind.
+let readerGone = false;
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
+  if (readerGone && error.code === 'ERR_STREAM_DESTROYED') return;
+  if (error.code !== 'EPIPE') throw error;
+  if (process.listenerCount('SIGTERM') === 0) process.exit(process.exitCode ?? 0);
+  if (!readerGone) {
+    readerGone = true;
+    process.emit('SIGTERM', 'SIGTERM');
+  }
 });
 
 const program = new Command()
