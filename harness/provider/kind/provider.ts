@@ -6,7 +6,7 @@ import type { Plan } from '../../plan/plan.js';
 import { scenarioNamespaceLabels } from '../../policy/index.js';
 import { kernelSysctlInventory } from '../../probes/kernel-inventory.js';
 import { processIsHolder, type HostKernelDeps } from '../../host/guard.js';
-import { PROC_SYS } from '../../host/procsys.js';
+import { PROC_SYS, readProcSys } from '../../host/procsys.js';
 import { writeOwnership } from '../../run/ownership.js';
 import type { Scenario } from '../../scenario/schema.js';
 import { nodeImageRef } from '../../toolchain/artefacts/node-image.js';
@@ -26,7 +26,7 @@ import { createCluster, deleteCluster, exportLogs, kindVersion, kubeconfigFile, 
 import { kindConfigFor, plannedKindNodes } from './config.js';
 import { DockerExecNode } from './docker-node.js';
 import { removeKindLeftovers, sysctlBenchClusters } from './leftovers.js';
-import { createRunNetwork, nodeNetwork, removeNetwork, runNetworkName } from './network.js';
+import { createRunNetwork, kindClustersOnMachine, nodeNetwork, removeNetwork, runNetworkName } from './network.js';
 
 export interface KindProviderOptions {
   /** Keep the clusters after the run (and reuse one of the same name). */
@@ -109,7 +109,7 @@ export class KindProvider implements ClusterProvider {
         run.say(`  creating ${planned.name} on network ${network}: ${planned.pools.map((pool) => `${pool.name} [${pool.allowedUnsafeSysctls.join(',') || 'no unsafe'}]`).join(', ')}`);
         kubeconfig = await createCluster({
           name: planned.name, image, config: kindConfigFor(plan, planned.name, image), workDir, network, logFile: run.logFile('cluster-create'), signal: run.signal,
-        });
+        }).catch(async (error: unknown) => { throw await explainCreateFailure(error); });
       }
       this.network ??= await nodeNetwork(`${planned.name}-control-plane`, run.signal);
       const kube = connect({ kubeconfig }, run.signal);
@@ -178,4 +178,18 @@ export class KindProvider implements ClusterProvider {
       ...(docker.exitCode === 0 && docker.stdout.trim() ? { containerRuntime: `Docker ${docker.stdout.trim()}` } : {}),
     };
   }
+}
+
+/**
+ * A node container that stops while kind prepares it is, on a machine already running other kind
+ * nodes, most often systemd inside it failing for want of inotify instances (one limit per user
+ * for every container: fs.inotify.max_user_instances, 128 by default). Said with the count.
+ */
+async function explainCreateFailure(error: unknown): Promise<unknown> {
+  if (!(error instanceof Error) || !/is not running/.test(error.message)) return error;
+  const nodes = (await kindClustersOnMachine()).length;
+  const limit = readProcSys('fs.inotify.max_user_instances') ?? '?';
+  return new EnvironmentError(`${error.message.split('\n')[0]}\na kind node stopped while it was being prepared; ${nodes} other kind cluster(s) run on this machine (fs.inotify.max_user_instances is ${limit})`, {
+    fix: 'run when fewer kind clusters are up, or raise the limit yourself: sysctl -w fs.inotify.max_user_instances=512 (kind\'s known-issues page)',
+  });
 }
