@@ -44,6 +44,7 @@ export function copyOfRun(records: readonly RawRecord[], options: CopyOptions): 
       case 'note': case 'error': return { ...record, at: shift(record.at) };
       case 'run-finished': return { ...record, finishedAt: shift(record.finishedAt) };
       case 'admission': case 'isolation': return record;
+      case 'host-kernel': return { ...record, at: shift(record.at) };
     }
   });
 }
