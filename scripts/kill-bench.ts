@@ -77,8 +77,22 @@ function runIdsOf(records: readonly RunRecord[]): Set<string> {
   return ids;
 }
 
-/** What is left on the machine of the bench's own runs: by their cluster names and run ids, nothing else. */
-async function leftovers(records: readonly RunRecord[], volumesBefore: ReadonlySet<string>): Promise<Leftovers> {
+/**
+ * The volumes the bench's own kind nodes mount, sampled every few seconds while they exist:
+ * anonymous volumes carry no label, and other programs on the machine make theirs too.
+ */
+const ownVolumes = new Set<string>();
+const sampler = setInterval(() => {
+  void (async () => {
+    for (const node of await docker(['ps', '-a', '--filter', 'label=io.x-k8s.kind.cluster', '--format', '{{.Names}}'])) {
+      if (!node.startsWith(`sb-kb-${tag}-`)) continue;
+      for (const volume of (await docker(['inspect', node, '--format', '{{range .Mounts}}{{if .Name}}{{.Name}} {{end}}{{end}}'])).join(' ').split(/\s+/)) if (volume) ownVolumes.add(volume);
+    }
+  })().catch(() => undefined);
+}, 3_000);
+
+/** What is left on the machine of the bench's own runs: by their cluster names, run ids and node volumes, nothing else. */
+async function leftovers(records: readonly RunRecord[]): Promise<Leftovers> {
   const names = new Set(records.map((record) => record.name));
   const ids = runIdsOf(records);
   const shortIds = new Set([...ids].map((id) => id.slice(-4)));
@@ -86,8 +100,7 @@ async function leftovers(records: readonly RunRecord[], volumesBefore: ReadonlyS
   const containers = (await docker(['ps', '-a', '--filter', `label=${runLabel}`, '--format', `{{.Names}}\t{{.Label "${runLabel}"}}`]))
     .filter((line) => ids.has(line.split('\t')[1] ?? ''));
   const networks = (await docker(['network', 'ls', '--format', '{{.Name}}'])).filter((name) => shortIds.has(name.replace(/^sysctl-bench-/, '')) && name.startsWith('sysctl-bench-'));
-  const dangling = new Set(await docker(['volume', 'ls', '-q', '--filter', 'dangling=true']));
-  const volumes = (await docker(['volume', 'ls', '-q'])).filter((volume) => !volumesBefore.has(volume) && dangling.has(volume));
+  const volumes = (await docker(['volume', 'ls', '-q'])).filter((volume) => ownVolumes.has(volume));
   const kubeconfig = join(homedir(), '.kube', 'config');
   const kubeconfigEntries = existsSync(kubeconfig)
     ? [...names].filter((name) => readFileSync(kubeconfig, 'utf8').includes(`kind-${name}`)).map((name) => `kind-${name}`)
@@ -165,7 +178,6 @@ function phaseDurations(dir: string): Map<string, number> {
 
 const count = (leftover: Leftovers) => leftover.clusters.length + leftover.containers.length + leftover.networks.length + leftover.volumes.length + leftover.kubeconfigEntries.length;
 
-const volumesBefore = new Set(await docker(['volume', 'ls', '-q']));
 const hostBefore = snapshotProcSys();
 const say = (line: string) => process.stdout.write(`${line}\n`);
 say(`kill bench: ${kills} kills of ${flags.scenario} at --scale ${flags.scale}, each followed by a normal run -> ${out}`);
@@ -183,7 +195,7 @@ for (let round = 1; round <= kills; round += 1) {
   const killed = await startRun(`sb-kb-${tag}-k${round}`, { phase: target, afterMs });
   const next = await startRun(`sb-kb-${tag}-n${round}`);
   records.push(killed, next);
-  const left = await leftovers(records, volumesBefore);
+  const left = await leftovers(records);
   const lost = Math.max(0, killed.measurementsSaid - killed.measurementsKept);
   const host = compareHost(hostBefore, snapshotProcSys()).differences;
   rounds.push({ round, target, killed, next, left, lost, host });
@@ -192,7 +204,8 @@ for (let round = 1; round <= kills; round += 1) {
     + `left ${count(left)}; host differences ${host.length}${host.length ? ` (${host.map(describeDifference).join(', ')})` : ''}`);
 }
 
-const final = await leftovers(records, volumesBefore);
+const final = await leftovers(records);
+clearInterval(sampler);
 const hostAfter = compareHost(hostBefore, snapshotProcSys());
 const summary = {
   scenario: flags.scenario, scale: Number(flags.scale), kills, startedWith: calibration.name,
