@@ -86,11 +86,18 @@ export async function findMachineLeftovers(): Promise<CleanItem[]> {
     items.push({ kind: 'cluster', name: cluster, why, ...liveSkip(runId) });
   }
 
-  for (const line of await docker(['ps', '-a', '--filter', `label=${runLabel}`, '--format', `{{.ID}}\t{{.Names}}\t{{.Label "${runLabel}"}}`])) {
-    const [id = '', name = '', runId = ''] = line.split('\t');
-    items.push({ kind: 'container', name: `${name} (${id})`, why: `load generator of run ${runId}`, ...liveSkip(runId) });
+  const recorded = new Set(owners.map((owner) => owner.runId));
+  for (const line of await docker(['ps', '-a', '--filter', `label=${runLabel}`, '--format', `{{.ID}}\t{{.Names}}\t{{.Label "${runLabel}"}}\t{{.State}}`])) {
+    const [id = '', name = '', runId = '', state = ''] = line.split('\t');
+    // Running, and no run on record to say whether it is alive (a test's, or a run made before records): left alone.
+    const unknownRunning = state === 'running' && !recorded.has(runId) ? { skip: 'running, and no run record says its run is gone; run clean again once it has stopped' } : {};
+    items.push({ kind: 'container', name: `${name} (${id})`, why: `load generator of run ${runId}`, ...unknownRunning, ...liveSkip(runId) });
   }
-  for (const network of networks) items.push({ kind: 'network', name: network.name, why: `network of run ${network.runId}`, ...liveSkip(network.runId) });
+  const busy = new Set(items.filter((item) => item.kind === 'container' && item.skip).map((item) => item.why.replace(/^load generator of run /, '')));
+  for (const network of networks) {
+    const inUse = busy.has(network.runId) ? { skip: 'containers of its run still run on it' } : {};
+    items.push({ kind: 'network', name: network.name, why: `network of run ${network.runId}`, ...inUse, ...liveSkip(network.runId) });
+  }
   for (const line of await docker(['volume', 'ls', '--filter', `label=${runLabel}`, '--format', `{{.Name}}\t{{.Label "${runLabel}"}}`])) {
     const [name = '', runId = ''] = line.split('\t');
     items.push({ kind: 'volume', name, why: `volume of run ${runId}`, ...liveSkip(runId) });
