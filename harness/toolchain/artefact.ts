@@ -1,3 +1,5 @@
+import { kubernetesRelease, type KubernetesRelease } from './versions.js';
+
 /**
  * What `doctor` checks and `doctor --fix` builds. Each artefact knows how to tell whether it is
  * usable now (probe) and how to make itself (build); the fingerprint ties a built artefact to the
@@ -39,4 +41,22 @@ export interface Artefact {
   probe(): Promise<Probe>;
   /** Makes the artefact; returns its size in bytes for the record. Absent when it cannot be built (e.g. the engine). */
   build?(context: BuildContext): Promise<number>;
+}
+
+/**
+ * An artefact family with one member per Kubernetes minor (binaries, component images, node
+ * image): each member is made once and then the same object, so the registry and doctor see one
+ * artefact per id however often it is asked for.
+ */
+export function perKubernetesMinor(make: (release: KubernetesRelease) => Artefact): (minor?: string) => Artefact {
+  const byMinor = new Map<string, Artefact>();
+  return (minor) => {
+    const release = kubernetesRelease(minor);
+    let artefact = byMinor.get(release.minor);
+    if (!artefact) {
+      artefact = make(release);
+      byMinor.set(release.minor, artefact);
+    }
+    return artefact;
+  };
 }

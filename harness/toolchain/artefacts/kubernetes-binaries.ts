@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Artefact, Probe } from '../artefact.js';
+import { perKubernetesMinor, type Artefact, type Probe } from '../artefact.js';
 import { buildRecordFor } from '../build-records.js';
 import { run } from '../exec.js';
 import { fingerprint } from '../fingerprint.js';
@@ -145,18 +145,8 @@ export function kubernetesBinariesFingerprint(version: string): string {
   return fingerprint(['kubernetes-binaries', version, ...kubernetesBinaryNames, ...goFlags, linkFlags, 'CGO_ENABLED=0']);
 }
 
-const byMinor = new Map<string, Artefact>();
-
 /** The `kubernetes-binaries@<minor>` artefact: the pinned patch of that minor, compiled here. */
-export function kubernetesBinariesArtefact(minor?: string): Artefact {
-  const release = kubernetesRelease(minor);
-  let artefact = byMinor.get(release.minor);
-  if (!artefact) {
-    artefact = makeKubernetesBinariesArtefact(release);
-    byMinor.set(release.minor, artefact);
-  }
-  return artefact;
-}
+export const kubernetesBinariesArtefact = perKubernetesMinor(makeKubernetesBinariesArtefact);
 
 function makeKubernetesBinariesArtefact(release: KubernetesRelease): Artefact {
   const version = release.patch;

@@ -1,6 +1,6 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Artefact, Probe } from '../artefact.js';
+import { perKubernetesMinor, type Artefact, type Probe } from '../artefact.js';
 import { buildRecordFor } from '../build-records.js';
 import { ensureArtefacts } from '../ensure.js';
 import { fingerprintLabel, imageIsCurrent, inspectImage, tryPull } from '../docker.js';
@@ -134,18 +134,8 @@ const maskedUnits = [
   'proc-sys-fs-binfmt_misc.mount',
 ];
 
-const byMinor = new Map<string, Artefact>();
-
 /** The `node-image@<minor>` artefact. */
-export function nodeImageArtefact(minor?: string): Artefact {
-  const release = kubernetesRelease(minor);
-  let artefact = byMinor.get(release.minor);
-  if (!artefact) {
-    artefact = makeNodeImageArtefact(release);
-    byMinor.set(release.minor, artefact);
-  }
-  return artefact;
-}
+export const nodeImageArtefact = perKubernetesMinor(makeNodeImageArtefact);
 
 function makeNodeImageArtefact(release: KubernetesRelease): Artefact {
   const { minor, patch } = release;
