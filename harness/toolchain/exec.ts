@@ -10,6 +10,7 @@ export interface RunOptions {
   /** Appends the command's output here instead of returning it; builds are long and their logs are the diagnosis. */
   logFile?: string;
   input?: string | Buffer;
+  /** Default: an hour. Nothing sysctl-bench spawns may run unbounded (a `docker` that never answers must not hang a run). */
   timeoutMs?: number;
   /** Return the result even when the command exits non-zero. */
   allowFailure?: boolean;
@@ -28,6 +29,9 @@ export interface RunResult {
  * output. A program that is not there fails with what to install (from scripts/host-programs.txt),
  * never with a bare "exited 1": on a fresh machine that is the first thing a user meets.
  */
+/** Longest any spawned program may run unless its caller says otherwise; the Kubernetes compile sets its own 90 min. */
+export const defaultTimeoutMs = 60 * 60_000;
+
 export async function run(requested: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   // `go` may be installed by scripts/install-go.sh in /usr/local/go without being on this PATH.
   const file = requested === 'go' ? (goCommand() ?? 'go') : requested;
@@ -39,7 +43,9 @@ export async function run(requested: string, args: readonly string[], options: R
     env: options.env,
     extendEnv: true,
     reject: false,
-    timeout: options.timeoutMs,
+    timeout: options.timeoutMs ?? defaultTimeoutMs,
+    // A program that ignores SIGTERM at its deadline is killed 5 s later.
+    forceKillAfterDelay: 5_000,
     input: options.input,
     stripFinalNewline: true,
     encoding: 'utf8',
@@ -73,7 +79,7 @@ export async function run(requested: string, args: readonly string[], options: R
   };
   if (out.exitCode !== 0 && !options.allowFailure) {
     const tail = (String(result.all ?? '') || out.stderr || out.stdout).split('\n').slice(-15).join('\n');
-    const reason = result.timedOut ? `timed out after ${options.timeoutMs} ms` : `exited ${out.exitCode}`;
+    const reason = result.timedOut ? `timed out after ${options.timeoutMs ?? defaultTimeoutMs} ms` : `exited ${out.exitCode}`;
     throw new EnvironmentError(`${file} ${args.join(' ')} ${reason}\n${tail}`, {
       fix: options.logFile ? `see the full log: ${options.logFile}` : undefined,
     });
