@@ -130,6 +130,19 @@ export const SeriesSchema = z.object({
   values: z.record(z.string(), z.array(z.number())),
 });
 
+/**
+ * Where a measurement's kernel_* metrics were read: the measured pods' own namespaces, through
+ * their node (network) or inside them (ipc), before and after the repetition.
+ */
+export const KernelRecordSchema = z.object({
+  namespace: z.enum(['network', 'ipc']),
+  pods: z.array(z.object({ pod: z.string(), node: z.string(), via: z.string(), pid: z.number().int().optional() })),
+  /** Every counter of /proc/net/{netstat,snmp} that moved ("TcpExt.ListenOverflows": 422), beyond the kernel_* metrics. */
+  moved: z.record(z.string(), z.number()).optional(),
+  /** When the counters could not be read, or only in part: why. */
+  problem: z.string().optional(),
+});
+
 export const MeasurementSchema = z.object({
   type: z.literal('measurement'),
   workload: z.string(),
@@ -154,6 +167,7 @@ export const MeasurementSchema = z.object({
       cpuPercent: z.number(),
     })).optional(),
   }),
+  kernel: KernelRecordSchema.optional(),
 });
 
 export const IsolationValueSchema = z.object({
@@ -264,6 +278,7 @@ export type WorkloadKind = z.infer<typeof WorkloadKindSchema>;
 export type AdmissionRecord = z.infer<typeof AdmissionSchema>;
 export type Series = z.infer<typeof SeriesSchema>;
 export type MeasurementRecord = z.infer<typeof MeasurementSchema>;
+export type KernelRecord = z.infer<typeof KernelRecordSchema>;
 export type IsolationValue = z.infer<typeof IsolationValueSchema>;
 export type IsolationRecord = z.infer<typeof IsolationSchema>;
 export type HostChangeRecord = z.infer<typeof HostChangeSchema>;

@@ -1,3 +1,5 @@
+import { KERNEL_COUNTERS } from '../counters/catalogue.js';
+
 /**
  * Which way is better for each metric. Verdicts depend on it: a lower connect p99 is an
  * improvement, a lower request rate is a regression. Exact names first, then suffix rules; a
@@ -74,6 +76,11 @@ const SUFFIXES: { suffix: string; info: Omit<MetricInfo, 'label'> }[] = [
   { suffix: '_bytes_per_s', info: { direction: 'higher-is-better', unit: 'B/s' } },
 ];
 
+/** The kernel counters' own entries (harness/counters/catalogue.ts): a count per repetition. */
+const KERNEL: Record<string, MetricInfo> = Object.fromEntries(KERNEL_COUNTERS.map((counter) => [
+  counter.metric, { direction: counter.direction, unit: 'count', label: counter.label },
+]));
+
 /**
  * ipc-bench's metrics (harness/load/ipc.ts) are named after the test and the case:
  * `msg_16384_errors`, `sem_1000_ops_per_s`, `msg_einval`. Their labels say the same in words.
@@ -104,7 +111,7 @@ function ipcLabel(metric: string): string | undefined {
 /** Direction, unit and the one name a metric goes by in every report. */
 export function metricInfo(metric: string): MetricInfo {
   // hasOwn: a metric named from data (`constructor`) must not find Object.prototype's members.
-  const exact = Object.hasOwn(EXACT, metric) ? EXACT[metric] : undefined;
+  const exact = Object.hasOwn(EXACT, metric) ? EXACT[metric] : Object.hasOwn(KERNEL, metric) ? KERNEL[metric] : undefined;
   if (exact) return exact;
   const label = ipcLabel(metric) ?? metric.replaceAll('_', ' ');
   const rule = SUFFIXES.find(({ suffix }) => metric.endsWith(suffix));

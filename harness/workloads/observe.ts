@@ -48,6 +48,8 @@ export interface RunningPod {
   pod: string;
   node: string;
   ip: string;
+  /** The runtime's id of the app container ("containerd://..."), once it has started. */
+  containerId?: string;
 }
 
 /** Names of the workload's running pods with the node each is on. */
@@ -56,5 +58,8 @@ export async function runningPods(target: InCluster, deployment: Pick<WorkloadDe
   const pods = await kube.core.listNamespacedPod({ namespace, labelSelector: `${labels.deployment}=${deployment.name}` });
   return pods.items
     .filter((pod) => pod.status?.phase === 'Running' && !pod.metadata?.deletionTimestamp)
-    .map((pod) => ({ pod: pod.metadata?.name ?? '', node: pod.spec?.nodeName ?? '', ip: pod.status?.podIP ?? '' }));
+    .map((pod) => {
+      const containerId = pod.status?.containerStatuses?.find((container) => container.name === 'app')?.containerID;
+      return { pod: pod.metadata?.name ?? '', node: pod.spec?.nodeName ?? '', ip: pod.status?.podIP ?? '', ...(containerId ? { containerId } : {}) };
+    });
 }

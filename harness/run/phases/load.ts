@@ -1,3 +1,4 @@
+import { kernelMeasurement, WorkloadCounters, type KernelMeasurement, type Reading } from '../../counters/measurement.js';
 import { ipcMetrics } from '../../load/ipc.js';
 import { runIpcInPod } from '../../measure/ipc.js';
 import { JobLoadRunner } from '../../measure/job-runner.js';
@@ -84,9 +85,11 @@ async function measureLoad(state: RunState, runner: LoadRunner, entry: LoadEntry
   const arms = loadArms(entry, deployments);
   const pods = runner.where === 'cluster' ? entry.generator?.pods ?? 1 : 1;
   const total = options.warmup + options.repetitions;
+  const counters = countersOf(state, arms.map((arm) => arm.deployment), 'network');
   for (let repetition = 0; repetition < total; repetition += 1) {
     const warmup = repetition < options.warmup;
     for (const arm of interleave(arms, repetition)) {
+      const kernel = await aroundRepetition(state, counters.get(arm.deployment.name));
       const result = await runner.run({
         cluster: clusterOf(state, arm.deployment.cluster),
         deployment: arm.deployment,
@@ -99,18 +102,62 @@ async function measureLoad(state: RunState, runner: LoadRunner, entry: LoadEntry
         image: images.loadgen,
         imagePullPolicy: images.pullPolicy,
       });
+      const counted = await kernel.after();
       await state.run.record({
         type: 'measurement', workload: arm.deployment.workload, variant: arm.variant, repetition, warmup, kind: 'load',
-        at: new Date().toISOString(), metrics: result.metrics, samples: result.samples, series: result.series,
+        at: new Date().toISOString(), metrics: { ...result.metrics, ...counted.metrics }, samples: result.samples, series: result.series,
         generator: { ...result.generator, ...(result.generators.length > 1 ? { generators: result.generators } : {}) },
+        kernel: counted.record,
       });
       const saturated = result.generators.filter((generator) => generator.saturated).map((generator) => generator.name);
       state.run.say(`  ${warmup ? 'warm-up' : `rep ${repetition - options.warmup + 1}/${options.repetitions}`} ${arm.deployment.workload}/${arm.variant}: `
         + `connect p99 ${result.metrics.connect_p99_ms.toFixed(0)} ms, errors ${result.metrics.errors}, ${result.metrics.rps.toFixed(0)} req/s`
         + `${result.generators.length > 1 ? ` from ${result.generators.length} pods` : ''}`
-        + `${saturated.length > 0 ? ` (load generator saturated: ${saturated.join(', ')})` : ''}`);
+        + `${saturated.length > 0 ? ` (load generator saturated: ${saturated.join(', ')})` : ''}`
+        + `${kernelSummary(counted)}`);
     }
   }
+}
+
+/** One reader of kernel counters per measured deployment: it remembers where each pod's process is. */
+function countersOf(state: RunState, deployments: readonly PlannedDeployment[], namespace: 'network' | 'ipc'): Map<string, WorkloadCounters> {
+  return new Map(deployments.map((deployment) => [deployment.name, new WorkloadCounters(clusterOf(state, deployment.cluster), deployment, namespace)]));
+}
+
+/**
+ * Reads the pods' counters now and returns what reads them again after the repetition. A reading
+ * that fails loses the kernel's view of that repetition, never the measurement: the record says why.
+ */
+async function aroundRepetition(state: RunState, counters: WorkloadCounters | undefined): Promise<{ after(): Promise<KernelMeasurement> }> {
+  const failed = (namespace: 'network' | 'ipc', error: unknown): KernelMeasurement => {
+    const problem = `kernel counters not read: ${error instanceof Error ? error.message : String(error)}`;
+    state.run.say(`  ${problem}`);
+    return { metrics: {}, record: { namespace, pods: [], problem } };
+  };
+  if (!counters) throw new Error('internal: no kernel counter reader for a measured deployment');
+  let before: Reading;
+  try {
+    before = await counters.read();
+  } catch (error) {
+    return { after: async () => failed(counters.namespace, error) };
+  }
+  return {
+    async after() {
+      try {
+        return kernelMeasurement(before, await counters.read());
+      } catch (error) {
+        return failed(counters.namespace, error);
+      }
+    },
+  };
+}
+
+/** The counters that tell the most, for the progress line: accept-queue overflows, SYN drops, retransmissions. */
+function kernelSummary(kernel: KernelMeasurement): string {
+  const shown = ['kernel_listen_overflows', 'kernel_syn_queue_drops', 'kernel_syn_retransmits', 'kernel_time_wait_reused']
+    .filter((metric) => (kernel.metrics[metric] ?? 0) > 0)
+    .map((metric) => `${metric.replace(/^kernel_/, '')} ${kernel.metrics[metric]}`);
+  return shown.length > 0 ? `; kernel: ${shown.join(', ')}` : '';
 }
 
 async function measureIpc(state: RunState, entry: IpcEntry, deployments: readonly PlannedDeployment[]): Promise<void> {
@@ -123,16 +170,19 @@ async function measureIpc(state: RunState, entry: IpcEntry, deployments: readonl
   }
   const seconds = Math.max(0.5, (entry.seconds ?? 2) * options.scale);
   const total = options.warmup + options.repetitions;
+  const counters = countersOf(state, deployments, 'ipc');
   for (let repetition = 0; repetition < total; repetition += 1) {
     const warmup = repetition < options.warmup;
     for (const deployment of interleave(deployments, repetition)) {
+      const kernel = await aroundRepetition(state, counters.get(deployment.name));
       const report = await runIpcInPod(clusterOf(state, deployment.cluster).objects, pods.get(deployment.name) ?? '', entry.test === 'msg'
         ? { test: 'msg', sizes: entry.sizes ?? [], seconds }
         : { test: 'sem', nsops: entry.semopsPerCall ?? [], seconds });
+      const counted = await kernel.after();
       const metrics = ipcMetrics(report);
       await state.run.record({
         type: 'measurement', workload: deployment.workload, variant: deployment.variant, repetition, warmup, kind: 'ipc',
-        at: new Date().toISOString(), metrics, generator: { saturated: false },
+        at: new Date().toISOString(), metrics: { ...metrics, ...counted.metrics }, generator: { saturated: false }, kernel: counted.record,
       });
       const errors = Object.entries(metrics).filter(([name, value]) => name.endsWith('_errors') && value > 0).map(([name, value]) => `${name}=${value}`);
       state.run.say(`  ${warmup ? 'warm-up' : `rep ${repetition - options.warmup + 1}/${options.repetitions}`} ${deployment.workload}/${deployment.variant}: ${errors.length > 0 ? errors.join(' ') : 'no errors'}`);
