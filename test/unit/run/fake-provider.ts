@@ -10,6 +10,7 @@ import { measureFromGenerators } from '../../../harness/measure/merge.js';
 import { outcomeOf, poolSelector, type Plan } from '../../../harness/plan/plan.js';
 import { namespacedBy, parseMinorVersion, predictAdmission, toDotSeparated } from '../../../harness/policy/index.js';
 import { procPath } from '../../../harness/probes/sysctl-path.js';
+import { FIND_AND_READ_SCRIPT } from '../../../harness/counters/read.js';
 import type {
   Cluster, ClusterFacts, ClusterObjects, ClusterProvider, ImageSet, KernelSnapshot, LoadOutcome, LoadRequest, LoadRunner, NodeAccess,
   ProviderCapabilities, ProviderEnvironment, ProviderRun,
@@ -98,6 +99,8 @@ export class FakeProvider implements ClusterProvider {
   readonly machine = mkdtempSync(join(tmpdir(), 'sb-fake-machine-'));
   private readonly nodeKernels = new Map<string, Kernel>();
   readonly pods = new Map<string, FakePod>();
+  /** Each pod's network namespace counts what loads did to it: accept-queue overflows and accepted connections. */
+  readonly podCounters = new Map<string, { overflows: number; accepted: number }>();
   private readonly deployments = new Map<string, { deployment: WorkloadDeployment; outcome: Observation['outcome'] }>();
   private scenario: Scenario | undefined;
   clustersUp = 0;
@@ -230,7 +233,10 @@ export class FakeProvider implements ClusterProvider {
 
   nodeAccess(name: string): NodeAccess {
     const kernel = this.kernelOf(name);
-    const exec = async (command: readonly string[]): Promise<RunResult> => ({ exitCode: 0, stdout: command.join(' '), stderr: '' });
+    const exec = async (command: readonly string[]): Promise<RunResult> => {
+      if (command[0] === 'sh' && command[2] === FIND_AND_READ_SCRIPT) return this.podNamespaceFiles(name, command[4] ?? '');
+      return { exitCode: 0, stdout: command.join(' '), stderr: '' };
+    };
     return {
       name,
       via: 'fake',
@@ -244,11 +250,34 @@ export class FakeProvider implements ClusterProvider {
     };
   }
 
+  /** What the node shows of a pod's network namespace, found by its container id (as the real script prints it). */
+  private podNamespaceFiles(node: string, containerId: string): RunResult {
+    const pod = [...this.pods.values()].find((candidate) => fakeContainerId(candidate.name) === containerId && candidate.node === node);
+    if (!pod) return { exitCode: 3, stdout: '', stderr: `no process of container ${containerId} on this node` };
+    const counters = this.podCounters.get(pod.name) ?? { overflows: 0, accepted: 0 };
+    return {
+      exitCode: 0,
+      stdout: [`pid ${100 + [...this.pods.keys()].indexOf(pod.name)}`, '@@ net/netstat', 'TcpExt: ListenOverflows ListenDrops', `TcpExt: ${counters.overflows} ${counters.overflows}`,
+        '@@ net/snmp', 'Tcp: PassiveOpens', `Tcp: ${counters.accepted}`].join('\n'),
+      stderr: '',
+    };
+  }
+
+  /** A burst against a short accept queue overflows it; against a long one, every connection is accepted. */
+  private countLoad(deployment: string, backlog: number): void {
+    for (const pod of this.pods.values()) {
+      if (pod.deployment !== deployment) continue;
+      const counters = this.podCounters.get(pod.name) ?? { overflows: 0, accepted: 0 };
+      this.podCounters.set(pod.name, { overflows: counters.overflows + (backlog >= 1024 ? 0 : 422), accepted: counters.accepted + (backlog >= 1024 ? 1500 : 1078) });
+    }
+  }
+
   /** A fake load: a burst whose connect times fall with a longer backlog (the tuned variant's somaxconn). */
   private async load(request: LoadRequest, pods: number, signal: AbortSignal): Promise<LoadOutcome> {
     this.events.push(`load ${request.workload}/${request.variant}`);
     await this.options.onLoad?.(signal);
     const backlog = Number(request.deployment.sysctls['net.core.somaxconn'] ?? defaults['net.core.somaxconn']);
+    this.countLoad(request.deployment.name, backlog);
     const parts = Array.from({ length: pods }, (_, index) => ({
       name: `gen ${index}`, summary: fakeSummary({ ...connectTimes(backlog), shard: { index, count: pods } }),
     }));
@@ -291,7 +320,7 @@ export class FakeProvider implements ClusterProvider {
         };
       },
       runningPods: async (deployment): Promise<RunningPod[]> => [...this.pods.values()]
-        .filter((pod) => pod.deployment === deployment.name).map((pod) => ({ pod: pod.name, node: pod.node, ip: '10.0.0.1' })),
+        .filter((pod) => pod.deployment === deployment.name).map((pod) => ({ pod: pod.name, node: pod.node, ip: '10.0.0.1', containerId: `containerd://${fakeContainerId(pod.name)}` })),
       exec: async (podName, command): Promise<ExecResult> => {
         if (signal.aborted) throw abortReason(signal);
         const pod = this.pods.get(podName);
@@ -323,6 +352,8 @@ export class FakeProvider implements ClusterProvider {
         this.events.push(`job ${job.name} x${job.pods}`);
         await this.options.onLoad?.(signal);
         const backlog = job.labels['sysctl-bench/variant'] === 'tuned' ? 4096 : 128;
+        const target = [...this.deployments.values()].find((entry) => entry.deployment.variant === job.labels['sysctl-bench/variant']);
+        if (target) this.countLoad(target.deployment.name, backlog);
         const startAtMs = Number(job.args[job.args.indexOf('--start-at') + 1]);
         return Array.from({ length: job.pods }, (_, index) => ({
           index, pod: `${job.name}-${index}`, node: `fake-node-${index}`, exitCode: 0, startedAt: new Date().toISOString(),
@@ -380,6 +411,11 @@ export function fakeSummary(load: FakeLoad): LoadSummary {
 /** A short accept queue drops SYNs: the clients retry after 1 s and 3 s, and some give up. */
 function connectTimes(backlog: number): Pick<FakeLoad, 'connects' | 'errors'> {
   return backlog >= 1024 ? { connects: [5, 6, 7, 8], errors: 0 } : { connects: [1000, 1010, 3000, 3010], errors: 2 };
+}
+
+/** A container id as a runtime would give it, the same for the same pod. */
+export function fakeContainerId(pod: string): string {
+  return Buffer.from(pod).toString('hex').padEnd(24, '0').slice(0, 64);
 }
 
 /** Waits until the signal fires, then rejects with its reason: a load that only Ctrl-C ends. */

@@ -80,6 +80,12 @@ describe('the phase list on a provider that creates its clusters (kind flavour)'
     expect(results.phases.map((phase) => phase.name)).toEqual(['host-before', 'toolchain', 'plan', 'leftovers', 'cluster-create', 'image-load', 'deploy', 'load', 'probes', 'cluster-delete', 'host-after', 'report']);
     expect(results.admission.mismatched).toBe(0);
     expect(of(raw, 'measurement')).toHaveLength(10);
+    // The server pod's own network namespace, read through its node before and after each repetition.
+    const measured = of(raw, 'measurement').filter((record) => !record.warmup);
+    expect(measured.filter((record) => record.variant === 'baseline').map((record) => record.metrics.kernel_listen_overflows)).toEqual([422, 422, 422, 422, 422]);
+    expect(measured.filter((record) => record.variant === 'tuned').map((record) => record.metrics.kernel_listen_overflows)).toEqual([0, 0, 0, 0, 0]);
+    expect(measured[0]?.kernel).toMatchObject({ namespace: 'network', pods: [{ node: 'fake-net', pid: expect.any(Number) }] });
+    expect(measured[0]?.kernel?.problem).toBeUndefined();
     expect(results.isolation.map((proof) => [proof.check, proof.passed])).toEqual([['namespaced-differs', true]]);
     expect(outcome.exitCode).toBe(0);
     // Containers first (the load runner), then the clusters, and only after the last phase.
@@ -168,6 +174,9 @@ describe('the phase list on an existing cluster (read-only provider)', () => {
     expect(measurements.every((record) => record.generator.generators?.length === 2)).toBe(true);
     // Counts add: two pods with 4 connects each.
     expect(measurements[0]?.metrics.connected).toBe(8);
+    // Through the node agent, as on kind through docker exec: the server pod's own counters.
+    expect(measurements.map((record) => record.kernel?.problem)).toEqual(measurements.map(() => undefined));
+    expect(measurements.filter((record) => record.variant === 'tuned').every((record) => record.metrics.kernel_listen_overflows === 0)).toBe(true);
     expect(results.performance[0]?.comparisons.find((comparison) => comparison.metric === 'connect_p99_ms')?.tuned.median).toBeLessThan(1000);
   });
 
