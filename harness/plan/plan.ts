@@ -1,6 +1,7 @@
 import { outcomeOfPrediction, POOL_LABEL, predictAdmission, scenarioPodSecurity, type AdmissionPrediction, type PredictedOutcome } from '../policy/index.js';
 import type { AllowlistSource, ClusterFacts, ImageSet } from '../provider/types.js';
-import type { Scenario, ScenarioPool } from '../scenario/schema.js';
+import type { Scenario, ScenarioPool, ScenarioWorkload } from '../scenario/schema.js';
+import { workloadApp, type BuiltInAppName } from '../workloads/apps/index.js';
 import { objectName, type WorkloadDeployment } from '../workloads/spec.js';
 
 export interface PlannedPool {
@@ -111,7 +112,8 @@ export function buildPlan(scenario: Scenario, inputs: PlanInputs): Plan {
           cluster: clusterOf(pool.name),
           kind: workload.kind,
           app: workload.app,
-          image: inputs.images[workload.app],
+          ...(workload.image ? { own: workload.image } : {}),
+          image: imageOf(workload, inputs.images),
           imagePullPolicy: inputs.images.pullPolicy,
           replicas: workload.kind === 'DaemonSet' ? 1 : workload.replicas ?? 1,
           sysctls,
@@ -129,6 +131,22 @@ export function buildPlan(scenario: Scenario, inputs: PlanInputs): Plan {
     }
   }
   return { scenario, kubernetesVersion, clusters, deployments };
+}
+
+/** The image a workload runs: the built-in app's (as the provider names it), or the scenario's own reference. */
+export function imageOf(workload: Pick<ScenarioWorkload, 'name' | 'app' | 'image'>, images: PlanInputs['images']): string {
+  const app = workloadApp(workload.app);
+  switch (app.image) {
+    case 'built-in':
+      return images[workload.app as BuiltInAppName];
+    case 'scenario':
+      if (!workload.image) throw new Error(`internal: workload ${workload.name} (app ${workload.app}) has no image (the scenario schema requires one)`);
+      return workload.image.reference;
+    default: {
+      const never: never = app.image;
+      throw new Error(`unknown image source ${String(never)}`);
+    }
+  }
 }
 
 export function outcomeOf(prediction: AdmissionPrediction): PlannedDeployment['expected'] {

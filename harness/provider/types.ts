@@ -162,6 +162,8 @@ export interface ImageSet {
   'ipc-bench': string;
   loadgen: string;
   pullPolicy: 'Never' | 'IfNotPresent';
+  /** The scenario's own images (workloads[].image), by the reference it gives: loaded into the nodes (kind) or pulled. */
+  own?: readonly string[];
 }
 
 /** Kernel values that must read the same after the run as before, per place ("host", "node <name>"). */

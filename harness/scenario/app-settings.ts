@@ -1,3 +1,4 @@
+import type { WorkloadAppName } from '../workloads/apps/index.js';
 import { envName } from '../workloads/spec.js';
 
 /**
@@ -14,7 +15,13 @@ export interface AppSetting {
   readonly doc: string;
 }
 
-export const APP_SETTINGS: Readonly<Record<'net-server' | 'ipc-bench', ReadonlyMap<string, AppSetting>>> = {
+/**
+ * The team's own image (app: image) reads what it reads: its settings are passed as they are, and
+ * only their variables are checked (a name the API server takes, none twice, none the harness sets).
+ */
+export const OWN_ENVIRONMENT = 'own environment';
+
+export const APP_SETTINGS: Readonly<Record<WorkloadAppName, ReadonlyMap<string, AppSetting> | typeof OWN_ENVIRONMENT>> = {
   'net-server': new Map([
     ['backlog', { min: 1, max: 1 << 20, doc: 'the listen(2) backlog' }],
     ['acceptRate', { min: 0, max: 1_000_000, doc: 'connections accepted per second, 0 for no limit' }],
@@ -24,6 +31,7 @@ export const APP_SETTINGS: Readonly<Record<'net-server' | 'ipc-bench', ReadonlyM
   ]),
   // ipc-bench is driven by exec arguments (spec.ipc), not by its environment.
   'ipc-bench': new Map(),
+  image: OWN_ENVIRONMENT,
 };
 
 /** The environment variable a setting becomes. */

@@ -9,10 +9,11 @@ import { isModelled, NEWEST_MODELLED, OLDEST_MODELLED, parseMinorVersion, type M
 import { ISOLATION_CHECKS, isolationCheck } from '../probes/checks/index.js';
 import { defaultKubernetesMinor, runnableKubernetesVersions } from '../toolchain/versions.js';
 import { closestName } from '../manifests/suggest.js';
-import { APP_SETTINGS, settingVariable } from './app-settings.js';
+import { APP_SETTINGS, OWN_ENVIRONMENT, settingVariable } from './app-settings.js';
 import { DurationSchema } from './duration.js';
 import { loadProblems, SCENARIO_LIMITS as LIMITS } from './limits.js';
 import { ipcMetricNames, loadMetricNamesFor } from './metrics.js';
+import { OwnImageSchema } from '../workloads/apps/image.js';
 import { WORKLOAD_APPS, workloadApp } from '../workloads/apps/index.js';
 
 /**
@@ -49,7 +50,8 @@ const VariantSchema = z.strictObject({
 const WorkloadSchema = z.strictObject({
   name: Name,
   kind: z.enum(['Deployment', 'StatefulSet', 'DaemonSet']),
-  app: z.enum(WORKLOAD_APPS).describe('Built-in workload image.'),
+  app: z.enum(WORKLOAD_APPS).describe('A built-in workload app, or image: the team\'s own image (workloads[].image).'),
+  image: OwnImageSchema.optional(),
   pool: z.union([Name, z.literal('*')]).describe('The node pool to schedule on; * runs it on every pool.'),
   hostNetwork: z.boolean().optional().describe('Run in the node\'s network namespace (net.* sysctls are then refused).'),
   hostIPC: z.boolean().optional().describe('Run in the node\'s IPC namespace (IPC sysctls are then refused).'),
@@ -75,7 +77,7 @@ const LoadCommonSchema = z.strictObject({
     pool: Name.optional().describe('The pool whose nodes run the load pods (where: cluster); default: any node.'),
   }).optional().describe('Where the load generator runs. Default: a container on kind, one pod on an existing cluster.'),
 });
-const LoadSchema = loadEntrySchema(LoadCommonSchema).describe(`A load on a net-server workload; mode: ${LOAD_MODE_NAMES.join(' | ')} (docs/load.md).`);
+const LoadSchema = loadEntrySchema(LoadCommonSchema).describe(`A load on a workload that serves HTTP (net-server, image); mode: ${LOAD_MODE_NAMES.join(' | ')} (docs/load.md).`);
 
 const IpcSchema = z.strictObject({
   workload: Name,
@@ -218,6 +220,9 @@ function crossCheck(spec: z.output<typeof SpecSchema>, scenarioName: string, ctx
   spec.workloads.forEach((workload, i) => {
     if (workload.pool !== '*' && !pools.has(workload.pool)) add(['workloads', i, 'pool'], unknownRef('pool', workload.pool, pools));
     if (workload.kind === 'DaemonSet' && workload.replicas !== undefined) add(['workloads', i, 'replicas'], 'a DaemonSet runs one pod per node: remove replicas');
+    const ownImage = workloadApp(workload.app).image === 'scenario';
+    if (ownImage && !workload.image) add(['workloads', i, 'image'], `app ${workload.app} runs the team's own image: give image: { reference: <image>, port: <port> }`);
+    if (!ownImage && workload.image) add(['workloads', i, 'image'], `app ${workload.app} is built in and runs its own image: remove image, or set app: image to run this one`);
     unique(workload.variants.map((v) => v.name), ['workloads', i, 'variants'], 'variant', add);
     workload.variants.forEach((variant, j) => checkSysctls(variant.sysctls, ['workloads', i, 'variants', j, 'sysctls'], add, versions));
   });
@@ -229,7 +234,7 @@ function crossCheck(spec: z.output<typeof SpecSchema>, scenarioName: string, ctx
 
   spec.load?.forEach((load, i) => {
     const workload = workloadRef(load.workload, ['load', i, 'workload']);
-    if (workload && workloadApp(workload.app).measuredBy !== 'load') add(['load', i, 'workload'], `load generation targets apps that serve a port (net-server); ${workload.name} runs ${workload.app}`);
+    if (workload && workloadApp(workload.app).measuredBy !== 'load') add(['load', i, 'workload'], `load generation targets apps that serve a port (${WORKLOAD_APPS.filter((name) => workloadApp(name).measuredBy === 'load').join(', ')}); ${workload.name} runs ${workload.app}`);
     for (const problem of loadProblems(load)) add(['load', i, ...problem.path], problem.message);
     if (load.generator?.pool !== undefined && !pools.has(load.generator.pool)) add(['load', i, 'generator', 'pool'], unknownRef('pool', load.generator.pool, pools));
     if (load.generator?.where === 'container' && load.generator.pods !== 1) add(['load', i, 'generator', 'pods'], 'a container generator is one process: use where: cluster for several pods');
@@ -407,9 +412,25 @@ function checkObjectNames(spec: z.output<typeof SpecSchema>, add: (path: Path, m
   if (count > LIMITS.deployments) add(['workloads'], `${count} workload variants on their pools; a run creates at most ${LIMITS.deployments} (docs/scenario.md, limits)`);
 }
 
+/** A team's image gets its settings as they are: each must become a distinct variable the API server takes, and none the harness sets itself. */
+function checkOwnEnvironment(settings: Record<string, string | number>, path: Path, add: (path: Path, message: string) => void): void {
+  const seen = new Map<string, string>();
+  for (const key of Object.keys(settings)) {
+    const variable = settingVariable(key);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) add([...path, key], `"${key}" becomes the variable ${variable}, which is not a name the API server takes: use letters, digits and _`);
+    else if (variable === 'UPSTREAM') add([...path, key], 'UPSTREAM is set by the harness from workloads[].upstream: name the workload there');
+    else if (seen.has(variable)) add([...path, key], `"${key}" and "${seen.get(variable)}" both become ${variable}: keep one`);
+    seen.set(variable, key);
+  }
+}
+
 /** Settings become environment variables of the app: only those it reads, each in its range. */
 function checkSettings(workload: z.output<typeof WorkloadSchema>, path: Path, add: (path: Path, message: string) => void): void {
   const known = APP_SETTINGS[workload.app];
+  if (known === OWN_ENVIRONMENT) {
+    checkOwnEnvironment(workload.settings, path, add);
+    return;
+  }
   const knownNames = [...known.keys()];
   for (const [key, value] of Object.entries(workload.settings)) {
     const setting = known.get(key);

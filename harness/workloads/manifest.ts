@@ -38,7 +38,7 @@ export function pinning(nodes: readonly string[] | undefined): V1Affinity | unde
  * into the nodes, and a pull attempt would only fail and muddy the admission observation.
  */
 export function podTemplate(deployment: WorkloadDeployment): V1PodTemplateSpec {
-  const app = workloadApp(deployment.app);
+  const app = workloadApp(deployment.app).container(deployment.own);
   const sysctls = Object.entries(deployment.sysctls).map(([name, value]) => ({ name, value }));
   const affinity = pinning(deployment.pinnedNodes);
   return {
@@ -57,6 +57,7 @@ export function podTemplate(deployment: WorkloadDeployment): V1PodTemplateSpec {
         image: deployment.image,
         imagePullPolicy: deployment.imagePullPolicy,
         command: app.command ? [...app.command] : undefined,
+        args: app.args ? [...app.args] : undefined,
         env: Object.entries(deployment.settings).map(([key, value]) => ({ name: envName(key), value })),
         ports: app.port !== undefined ? [{ name: 'http', containerPort: app.port }] : undefined,
         readinessProbe: app.readiness,
@@ -88,7 +89,7 @@ export function workloadObject(deployment: WorkloadDeployment, namespace: string
  * run beside the cluster on the nodes' network; ClusterIP where load comes from pods.
  */
 export function serviceObject(deployment: WorkloadDeployment, namespace: string): V1Service | undefined {
-  const port = workloadApp(deployment.app).port;
+  const port = workloadApp(deployment.app).container(deployment.own).port;
   if (port === undefined) return undefined;
   return {
     apiVersion: 'v1',

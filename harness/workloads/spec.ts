@@ -1,5 +1,5 @@
 import type { Kube } from '../kube/client.js';
-import type { WorkloadAppName } from './apps/index.js';
+import type { OwnImage, WorkloadAppName } from './apps/index.js';
 
 /** One workload variant, placed on one pool: what the plan hands to the deploy phase. */
 export interface WorkloadDeployment {
@@ -10,6 +10,8 @@ export interface WorkloadDeployment {
   pool: string;
   kind: 'Deployment' | 'StatefulSet' | 'DaemonSet';
   app: WorkloadAppName;
+  /** The team's own image block (app: image): its command, arguments, port and paths. */
+  own?: OwnImage;
   image: string;
   /** Never where the provider put the images into the nodes (kind); IfNotPresent where nodes pull. */
   imagePullPolicy: 'Never' | 'IfNotPresent';

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { EnvironmentError } from '../../errors.js';
+import { EnvironmentError, UserError } from '../../errors.js';
+import { inspectImage } from '../../toolchain/docker.js';
 import { run } from '../../toolchain/exec.js';
 import { connect } from '../../kube/client.js';
 import type { Plan } from '../../plan/plan.js';
@@ -70,6 +71,7 @@ export class KindProvider implements ClusterProvider {
 
   /** kind nodes are configured from the scenario: what it declares is what the kubelets get. */
   async observe(scenario: Scenario): Promise<ClusterFacts> {
+    await requireLocalImages(scenario);
     return {
       kubernetesVersion: scenario.spec.kubernetesVersion,
       kubernetesPatch: kubernetesPatch(scenario.spec.kubernetesVersion),
@@ -143,7 +145,7 @@ export class KindProvider implements ClusterProvider {
   }
 
   async loadImages(clusters: readonly Cluster[], images: ImageSet, run: ProviderRun): Promise<void> {
-    const refs = [images['net-server'], images['ipc-bench'], images.loadgen];
+    const refs = [images['net-server'], images['ipc-bench'], images.loadgen, ...(images.own ?? [])];
     for (const cluster of clusters) await loadImages(cluster.name, refs, run.logFile('image-load'), run.signal);
   }
 
@@ -192,4 +194,17 @@ async function explainCreateFailure(error: unknown): Promise<unknown> {
   return new EnvironmentError(`${error.message.split('\n')[0]}\na kind node stopped while it was being prepared; ${nodes} other kind cluster(s) run on this machine (fs.inotify.max_user_instances is ${limit})`, {
     fix: 'run when fewer kind clusters are up, or raise the limit yourself: sysctl -w fs.inotify.max_user_instances=512 (kind\'s known-issues page)',
   });
+}
+
+/**
+ * kind nodes cannot pull: a team's own image must be in this machine's Docker image store, where
+ * `kind load` takes it from. Said before any cluster is made, naming the workload.
+ */
+async function requireLocalImages(scenario: Scenario): Promise<void> {
+  for (const [index, workload] of scenario.spec.workloads.entries()) {
+    if (!workload.image || await inspectImage(workload.image.reference)) continue;
+    throw new UserError(`workloads[${index}].image.reference of ${workload.name}: ${workload.image.reference} is not in this machine's Docker image store`, {
+      fix: `build or pull it first (docker build -t ${workload.image.reference} . / docker pull ${workload.image.reference}); kind nodes get images from there, they pull nothing`,
+    });
+  }
 }

@@ -7,6 +7,7 @@ import type { PlannedDeployment } from '../../plan/plan.js';
 import { poolSelector } from '../../plan/plan.js';
 import { EnvironmentError } from '../../errors.js';
 import type { LoadRunner } from '../../provider/types.js';
+import { workloadApp } from '../../workloads/apps/index.js';
 import { admittedOf, clusterOf, need, type Phase, type RunState } from '../state.js';
 
 /** Load (HTTP) and ipc measurements: A/B interleaved repetitions of every admitted variant, each recorded as it ends. */
@@ -93,7 +94,7 @@ async function measureLoad(state: RunState, runner: LoadRunner, entry: LoadEntry
       const result = await runner.run({
         cluster: clusterOf(state, arm.deployment.cluster),
         deployment: arm.deployment,
-        spec: (target) => loadSpec(entry, target, options.scale),
+        spec: (target) => loadSpec(entry, atPath(target, workloadApp(arm.deployment.app).container(arm.deployment.own).loadPath), options.scale),
         clientSysctls: arm.clientSysctls,
         workload: arm.deployment.workload,
         variant: arm.variant,
@@ -117,6 +118,12 @@ async function measureLoad(state: RunState, runner: LoadRunner, entry: LoadEntry
         + `${kernelSummary(counted)}`);
     }
   }
+}
+
+/** The service's address with the app's load path ("http://10.0.0.1:8080/" + "/api/ping"). */
+export function atPath(target: string, path: string | undefined): string {
+  if (!path || path === '/') return target;
+  return `${target.replace(/\/$/, '')}${path}`;
 }
 
 /** One reader of kernel counters per measured deployment: it remembers where each pod's process is. */

@@ -1,3 +1,4 @@
+import { ownImages } from '../../scenario/own-images.js';
 import type { Phase } from '../state.js';
 
 /** What the provider needs on this machine (kind: Docker, kind and the images, built when missing), and the image references. */
@@ -6,6 +7,7 @@ export const toolchainPhase: Phase = {
   applies: () => true,
   async run(state) {
     await state.provider.prepare(state.run);
-    state.images = await state.provider.images(state.run);
+    const own = ownImages(state.scenario);
+    state.images = { ...await state.provider.images(state.run), ...(own.length > 0 ? { own } : {}) };
   },
 };

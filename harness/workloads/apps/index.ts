@@ -1,11 +1,15 @@
+import { ownImage } from './image.js';
 import { ipcBench } from './ipc-bench.js';
 import { netServer } from './net-server.js';
 import type { WorkloadApp } from './types.js';
 
 /** The workload apps a scenario may name (`workloads[].app`); the schema's enum comes from here. */
-const registry = [netServer, ipcBench] as const;
+const registry = [netServer, ipcBench, ownImage] as const;
 
 export type WorkloadAppName = (typeof registry)[number]['name'];
+
+/** The apps sysctl-bench builds an image for (the ImageSet's keys). */
+export type BuiltInAppName = Extract<(typeof registry)[number], { image: 'built-in' }>['name'];
 
 export const WORKLOAD_APPS = registry.map((app) => app.name) as [WorkloadAppName, ...WorkloadAppName[]];
 
@@ -15,4 +19,4 @@ export function workloadApp<Name extends WorkloadAppName>(name: Name): WorkloadA
   return byName[name];
 }
 
-export type { WorkloadApp } from './types.js';
+export type { AppContainer, OwnImage, WorkloadApp } from './types.js';

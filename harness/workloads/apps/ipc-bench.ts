@@ -8,5 +8,6 @@ export const ipcBench: WorkloadApp<'ipc-bench'> = {
   name: 'ipc-bench',
   summary: 'System V message queue and semaphore tests, run inside the pod; measured by ipc',
   measuredBy: 'ipc',
-  command: ['sleep', '86400'],
+  image: 'built-in',
+  container: () => ({ command: ['sleep', '86400'] }),
 };

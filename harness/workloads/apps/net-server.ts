@@ -7,6 +7,9 @@ export const netServer: WorkloadApp<'net-server'> = {
   name: 'net-server',
   summary: 'HTTP server with a set listen backlog and accept rate; measured by load',
   measuredBy: 'load',
-  port: netServerPort,
-  readiness: { httpGet: { path: '/healthz', port: netServerPort }, periodSeconds: 2, failureThreshold: 30 },
+  image: 'built-in',
+  container: () => ({
+    port: netServerPort,
+    readiness: { httpGet: { path: '/healthz', port: netServerPort }, periodSeconds: 2, failureThreshold: 30 },
+  }),
 };
