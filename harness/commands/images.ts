@@ -3,7 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import { EnvironmentError } from '../errors.js';
 import type { ImageApp } from '../toolchain/artefacts/workload-images.js';
 
-const apps: readonly ImageApp[] = ['net-server', 'ipc-bench', 'loadgen'];
+const apps: readonly ImageApp[] = ['net-server', 'ipc-bench', 'gateway', 'loadgen'];
 
 /**
  * The images a run on an existing cluster pulls, named as `run --registry` will name them; with

@@ -5,6 +5,7 @@ import { predictScenario, scenarioKubeletEnforcedWarnings, scenarioPodSecurityNo
 import { kindConfigFor } from '../provider/kind/config.js';
 import { ensureOutputDir, writeOutputFile } from '../input/output.js';
 import { forTerminal, jsonForTerminal, withOneLineStrings } from '../text/terminal.js';
+import { builtInImages } from '../workloads/apps/index.js';
 
 /** The namespace a run creates is sysctl-bench-<short run id>; a plan names it by its pattern. */
 const namespace = 'sysctl-bench-<run id>';
@@ -23,7 +24,7 @@ export function registerPlan(program: Command): void {
       ]);
       const scenario = loadScenario(scenarioFile);
       const plan = buildPlan(scenario, {
-        images: { 'net-server': 'sysctl-bench/net-server', 'ipc-bench': 'sysctl-bench/ipc-bench', pullPolicy: 'Never' },
+        images: { ...builtInImages((app) => `sysctl-bench/${app}`), pullPolicy: 'Never' },
         // A run appends its short id (sb-<scenario>-<id>) unless given --name.
         clusterName: options.name ? clusterNamer(scenario.metadata.name, '', options.name) : (pool) => clusterName(scenario.metadata.name, pool),
         facts: { kubernetesVersion: scenario.spec.kubernetesVersion, pools: [], kernelSysctls: kernelSysctlInventory() },

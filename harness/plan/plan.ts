@@ -38,7 +38,7 @@ export interface Plan {
 }
 
 export interface PlanInputs {
-  images: Pick<ImageSet, 'net-server' | 'ipc-bench' | 'pullPolicy'>;
+  images: Pick<ImageSet, BuiltInAppName | 'pullPolicy'>;
   /** The cluster of the whole run (no pool), or of one pool with layout per-pool. */
   clusterName: (pool?: string) => string;
   /** The pools as the kubelets have them; without, as the scenario declares them. */
@@ -79,7 +79,9 @@ export function buildPlan(scenario: Scenario, inputs: PlanInputs): Plan {
     ? pools.map((pool) => ({ name: inputs.clusterName(pool.name), pools: [pool] }))
     : [{ name: inputs.clusterName(), pools }];
   const clusterOf = (pool: string) => clusters.find((cluster) => cluster.pools.some((p) => p.name === pool))?.name ?? '';
-  const usedLater = [...(spec.load ?? []), ...(spec.ipc ?? []), ...(spec.isolation ?? [])].map((entry) => entry.workload);
+  // An upstream serves the workloads that call it: it stays as long as they do.
+  const upstreams = spec.workloads.flatMap((workload) => (workload.upstream ? [workload.upstream] : []));
+  const usedLater = [...[...(spec.load ?? []), ...(spec.ipc ?? []), ...(spec.isolation ?? [])].map((entry) => entry.workload), ...upstreams];
   // An isolation check without a workload may probe any of them.
   const everyWorkload = (spec.isolation ?? []).some((entry) => entry.workload === undefined && entry.check !== 'host-proc-unchanged');
   const retainedWorkloads = new Set(everyWorkload ? spec.workloads.map((workload) => workload.name) : usedLater);
@@ -114,6 +116,7 @@ export function buildPlan(scenario: Scenario, inputs: PlanInputs): Plan {
           app: workload.app,
           ...(workload.image ? { own: workload.image } : {}),
           image: imageOf(workload, inputs.images),
+          ...(workload.upstream ? { upstream: upstreamAddress(spec.workloads, workload.upstream, pool.name, pools.length) } : {}),
           imagePullPolicy: inputs.images.pullPolicy,
           replicas: workload.kind === 'DaemonSet' ? 1 : workload.replicas ?? 1,
           sysctls,
@@ -131,6 +134,19 @@ export function buildPlan(scenario: Scenario, inputs: PlanInputs): Plan {
     }
   }
   return { scenario, kubernetesVersion, clusters, deployments };
+}
+
+/**
+ * The Service of the workload another one calls, on the caller's pool: <name>:<port>, resolved by
+ * the cluster's DNS in the run's namespace. The schema has checked it has one variant and serves a port.
+ */
+export function upstreamAddress(workloads: readonly ScenarioWorkload[], name: string, pool: string, poolCount: number): string {
+  const target = workloads.find((workload) => workload.name === name);
+  const variant = target?.variants[0];
+  const port = target ? workloadApp(target.app).container(target.image).port : undefined;
+  if (!target || !variant || port === undefined) throw new Error(`internal: upstream ${name} has no variant or port (the scenario schema checks it)`);
+  const everyPool = target.pool === '*' && poolCount > 1;
+  return `${objectName(target.name, variant.name, ...(everyPool ? [pool] : []))}:${port}`;
 }
 
 /** The image a workload runs: the built-in app's (as the provider names it), or the scenario's own reference. */

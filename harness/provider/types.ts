@@ -12,6 +12,7 @@ import type { ApplyOutcome } from '../workloads/deploy.js';
 import type { RunningPod } from '../workloads/observe.js';
 import type { ProbePodOptions } from '../workloads/probe-pod.js';
 import type { WorkloadDeployment } from '../workloads/spec.js';
+import type { BuiltInAppName } from '../workloads/apps/index.js';
 
 /**
  * The seams between the run and the machinery under it, in the manner of kind's own providers:
@@ -156,15 +157,13 @@ export interface ClusterFacts {
   findings: string[];
 }
 
-/** The images a run uses, as the nodes find them, and whether they may pull them. */
-export interface ImageSet {
-  'net-server': string;
-  'ipc-bench': string;
+/** The images a run uses, as the nodes find them, and whether they may pull them: one per built-in app, and the load generator's. */
+export type ImageSet = Record<BuiltInAppName, string> & {
   loadgen: string;
   pullPolicy: 'Never' | 'IfNotPresent';
   /** The scenario's own images (workloads[].image), by the reference it gives: loaded into the nodes (kind) or pulled. */
   own?: readonly string[];
-}
+};
 
 /** Kernel values that must read the same after the run as before, per place ("host", "node <name>"). */
 export type KernelSnapshot = Record<string, Snapshot>;

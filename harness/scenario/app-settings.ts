@@ -21,7 +21,7 @@ export interface AppSetting {
  */
 export const OWN_ENVIRONMENT = 'own environment';
 
-export const APP_SETTINGS: Readonly<Record<WorkloadAppName, ReadonlyMap<string, AppSetting> | typeof OWN_ENVIRONMENT>> = {
+export const APP_SETTINGS = {
   'net-server': new Map([
     ['backlog', { min: 1, max: 1 << 20, doc: 'the listen(2) backlog' }],
     ['acceptRate', { min: 0, max: 1_000_000, doc: 'connections accepted per second, 0 for no limit' }],
@@ -31,8 +31,12 @@ export const APP_SETTINGS: Readonly<Record<WorkloadAppName, ReadonlyMap<string, 
   ]),
   // ipc-bench is driven by exec arguments (spec.ipc), not by its environment.
   'ipc-bench': new Map(),
+  // images/gateway/main.go; UPSTREAM comes from workloads[].upstream, UPSTREAM_PATH stays /.
+  gateway: new Map([
+    ['connectTimeoutMs', { min: 1, max: 60_000, doc: 'the connect timeout of each upstream call, in ms' }],
+  ]),
   image: OWN_ENVIRONMENT,
-};
+} as const satisfies Readonly<Record<WorkloadAppName, ReadonlyMap<string, AppSetting> | typeof OWN_ENVIRONMENT>>;
 
 /** The environment variable a setting becomes. */
 export function settingVariable(key: string): string {

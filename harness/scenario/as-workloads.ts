@@ -5,6 +5,7 @@ import { workloadReport, type WorkloadReport } from '../policy/validation-report
 import { workloadObject } from '../workloads/manifest.js';
 import { checkScenario } from './load.js';
 import { locate } from './locate.js';
+import { builtInImages } from '../workloads/apps/index.js';
 
 /**
  * A scenario given to `validate`: checked as `plan` and `run` check it, and, when it holds,
@@ -39,7 +40,7 @@ export function validateScenarioText(text: string, file: string, kernelSysctls?:
     return `${file}:${pos.line}:${pos.col}`;
   };
   const plan = buildPlan(scenario, {
-    images: { 'net-server': 'sysctl-bench/net-server', 'ipc-bench': 'sysctl-bench/ipc-bench', pullPolicy: 'Never' },
+    images: { ...builtInImages((app) => `sysctl-bench/${app}`), pullPolicy: 'Never' },
     clusterName: (pool) => clusterName(scenario.metadata.name, pool),
     facts: { kubernetesVersion: scenario.spec.kubernetesVersion, pools: [], kernelSysctls },
     serviceType: 'NodePort',

@@ -52,6 +52,7 @@ const WorkloadSchema = z.strictObject({
   kind: z.enum(['Deployment', 'StatefulSet', 'DaemonSet']),
   app: z.enum(WORKLOAD_APPS).describe('A built-in workload app, or image: the team\'s own image (workloads[].image).'),
   image: OwnImageSchema.optional(),
+  upstream: Name.optional().describe('Another workload this one calls (gateway, image): its Service address is passed as UPSTREAM=<host>:<port>. It needs one variant, on this workload\'s pool.'),
   pool: z.union([Name, z.literal('*')]).describe('The node pool to schedule on; * runs it on every pool.'),
   hostNetwork: z.boolean().optional().describe('Run in the node\'s network namespace (net.* sysctls are then refused).'),
   hostIPC: z.boolean().optional().describe('Run in the node\'s IPC namespace (IPC sysctls are then refused).'),
@@ -223,6 +224,7 @@ function crossCheck(spec: z.output<typeof SpecSchema>, scenarioName: string, ctx
     const ownImage = workloadApp(workload.app).image === 'scenario';
     if (ownImage && !workload.image) add(['workloads', i, 'image'], `app ${workload.app} runs the team's own image: give image: { reference: <image>, port: <port> }`);
     if (!ownImage && workload.image) add(['workloads', i, 'image'], `app ${workload.app} is built in and runs its own image: remove image, or set app: image to run this one`);
+    checkUpstream(workload, i, workloads, add);
     unique(workload.variants.map((v) => v.name), ['workloads', i, 'variants'], 'variant', add);
     workload.variants.forEach((variant, j) => checkSysctls(variant.sysctls, ['workloads', i, 'variants', j, 'sysctls'], add, versions));
   });
@@ -336,6 +338,29 @@ function crossCheck(spec: z.output<typeof SpecSchema>, scenarioName: string, ctx
     }
   });
 }
+
+/** workloads[].upstream: an app that calls one, a workload that serves a port, one variant, on the same pool. */
+function checkUpstream(workload: ScenarioWorkload, i: number, workloads: ReadonlyMap<string, ScenarioWorkload>, add: (path: Path, message: string) => void): void {
+  const calls = workloadApp(workload.app).upstream;
+  if (workload.upstream === undefined) {
+    if (calls === 'required') add(['workloads', i, 'upstream'], `app ${workload.app} calls an upstream: name the workload it calls, e.g. upstream: backend`);
+    return;
+  }
+  if (calls === undefined) {
+    add(['workloads', i, 'upstream'], `app ${workload.app} calls no upstream: remove upstream (gateway and image take one)`);
+    return;
+  }
+  const target = workloads.get(workload.upstream);
+  if (!target) {
+    add(['workloads', i, 'upstream'], unknownRef('workload', workload.upstream, new Set(workloads.keys())));
+    return;
+  }
+  if (target.name === workload.name) add(['workloads', i, 'upstream'], 'a workload cannot be its own upstream: name another workload');
+  else if (workloadApp(target.app).measuredBy !== 'load') add(['workloads', i, 'upstream'], `${target.name} runs ${target.app}, which serves no port to call`);
+  else if (target.variants.length !== 1) add(['workloads', i, 'upstream'], `${target.name} has ${target.variants.length} variants; an upstream needs exactly one, so that every variant of ${workload.name} calls the same server`);
+  else if (target.pool !== '*' && target.pool !== workload.pool) add(['workloads', i, 'upstream'], `${target.name} runs on pool ${target.pool}, ${workload.name} on ${workload.pool}: put the upstream on the same pool (or pool: "*")`);
+}
+
 
 /**
  * Every version must be one the model knows and `run` can bring up, given once; the list, or the

@@ -58,7 +58,10 @@ export function podTemplate(deployment: WorkloadDeployment): V1PodTemplateSpec {
         imagePullPolicy: deployment.imagePullPolicy,
         command: app.command ? [...app.command] : undefined,
         args: app.args ? [...app.args] : undefined,
-        env: Object.entries(deployment.settings).map(([key, value]) => ({ name: envName(key), value })),
+        env: [
+          ...Object.entries(deployment.settings).map(([key, value]) => ({ name: envName(key), value })),
+          ...(deployment.upstream ? [{ name: 'UPSTREAM', value: deployment.upstream }] : []),
+        ],
         ports: app.port !== undefined ? [{ name: 'http', containerPort: app.port }] : undefined,
         readinessProbe: app.readiness,
         securityContext: deployment.privileged ? { privileged: true } : undefined,

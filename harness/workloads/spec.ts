@@ -13,6 +13,8 @@ export interface WorkloadDeployment {
   /** The team's own image block (app: image): its command, arguments, port and paths. */
   own?: OwnImage;
   image: string;
+  /** The Service address of the workload it calls (workloads[].upstream), as <name>:<port>: its UPSTREAM. */
+  upstream?: string;
   /** Never where the provider put the images into the nodes (kind); IfNotPresent where nodes pull. */
   imagePullPolicy: 'Never' | 'IfNotPresent';
   replicas: number;

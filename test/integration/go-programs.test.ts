@@ -6,7 +6,7 @@ import { run } from '../../harness/toolchain/exec.js';
 // The Go programs sysctl-bench builds into images carry their own unit tests; run them here so
 // that `npm test` (and CI) covers them too.
 describe('Go programs', () => {
-  for (const program of ['loadgen', 'net-server']) {
+  for (const program of ['loadgen', 'net-server', 'gateway']) {
     it(`${program}: go vet and go test pass`, async () => {
       const dir = repoPath('images', program);
       const vet = await run('go', ['vet', './...'], { cwd: dir, allowFailure: true, env: { CGO_ENABLED: '0' } });

@@ -14,6 +14,7 @@ import { createRunNamespace, deleteRunNamespace, removeNamespaceLeftovers, runNa
 import { listNodes, toClusterNodes } from '../nodes.js';
 import type { Cluster, ClusterFacts, ClusterProvider, ImageSet, KernelSnapshot, NodeAccess, NodeFacts, ProviderEnvironment, ProviderRun } from '../types.js';
 import { AgentPodNode } from './agent-node.js';
+import { builtInImages } from '../../workloads/apps/index.js';
 import { readKubeletConfig } from './configz.js';
 import { minorOf, nodeFacts, nodesOfPool, poolFacts } from './pools.js';
 
@@ -70,7 +71,7 @@ export class ExistingProvider implements ClusterProvider {
   async images(): Promise<ImageSet> {
     const registry = (this.options.registry ?? '').replace(/\/$/, '');
     const at = (ref: string) => `${registry}/${ref}`;
-    return { 'net-server': at(imageRef('net-server')), 'ipc-bench': at(imageRef('ipc-bench')), loadgen: at(imageRef('loadgen')), pullPolicy: 'IfNotPresent' };
+    return { ...builtInImages((app) => at(imageRef(app))), loadgen: at(imageRef('loadgen')), pullPolicy: 'IfNotPresent' };
   }
 
   removeLeftovers(run: ProviderRun): Promise<string[]> {

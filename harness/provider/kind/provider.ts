@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { EnvironmentError, UserError } from '../../errors.js';
+import { BUILT_IN_APPS, builtInImages } from '../../workloads/apps/index.js';
 import { inspectImage } from '../../toolchain/docker.js';
 import { run } from '../../toolchain/exec.js';
 import { connect } from '../../kube/client.js';
@@ -62,7 +63,7 @@ export class KindProvider implements ClusterProvider {
   }
 
   async images(): Promise<ImageSet> {
-    return { 'net-server': imageRef('net-server'), 'ipc-bench': imageRef('ipc-bench'), loadgen: imageRef('loadgen'), pullPolicy: 'Never' };
+    return { ...builtInImages(imageRef), loadgen: imageRef('loadgen'), pullPolicy: 'Never' };
   }
 
   removeLeftovers(run: ProviderRun): Promise<string[]> {
@@ -145,7 +146,7 @@ export class KindProvider implements ClusterProvider {
   }
 
   async loadImages(clusters: readonly Cluster[], images: ImageSet, run: ProviderRun): Promise<void> {
-    const refs = [images['net-server'], images['ipc-bench'], images.loadgen, ...(images.own ?? [])];
+    const refs = [...BUILT_IN_APPS.map((app) => images[app]), images.loadgen, ...(images.own ?? [])];
     for (const cluster of clusters) await loadImages(cluster.name, refs, run.logFile('image-load'), run.signal);
   }
 

@@ -16,7 +16,7 @@ import { cacheDir, repoPath } from '../paths.js';
  * `kubectl exec <pod> -- cat /proc/sys/...` and `sysctl -w` work in the pods. Built as a root
  * filesystem tarball and `docker import`ed: no registry, no base image, no Dockerfile builder.
  */
-export type WorkloadApp = 'net-server' | 'ipc-bench';
+export type WorkloadApp = 'net-server' | 'ipc-bench' | 'gateway';
 export type ImageApp = WorkloadApp | 'loadgen';
 
 /** Bumped when the recipe below changes in a way the input files do not show. */
@@ -52,6 +52,14 @@ const specs: Record<ImageApp, ImageSpec> = {
     language: 'c',
     entrypoint: ['/usr/local/bin/ipc-bench'],
     env: {},
+  },
+  gateway: {
+    app: 'gateway',
+    title: 'gateway image (calls its upstream on a new connection per request: the connection-churn proof)',
+    language: 'go',
+    entrypoint: ['/usr/local/bin/gateway'],
+    env: { PORT: '8080' },
+    exposed: 8080,
   },
   loadgen: {
     app: 'loadgen',
@@ -180,8 +188,8 @@ function imagesArtefact(id: string, title: string, apps: readonly ImageApp[]): A
   };
 }
 
-/** net-server and ipc-bench: what the pods run. */
-export const workloadImagesArtefact = imagesArtefact('workload-images', 'workload images (net-server, ipc-bench)', ['net-server', 'ipc-bench']);
+/** net-server, ipc-bench and gateway: what the pods run. */
+export const workloadImagesArtefact = imagesArtefact('workload-images', 'workload images (net-server, ipc-bench, gateway)', ['net-server', 'ipc-bench', 'gateway']);
 /** sysctl-bench's own load generator. */
 export const loadgenImageArtefact = imagesArtefact('loadgen-image', 'load generator image (loadgen)', ['loadgen']);
 
@@ -191,6 +199,7 @@ export const workloadImageArtefacts: readonly Artefact[] = [workloadImagesArtefa
 const artefactFor: Record<ImageApp, Artefact> = {
   'net-server': workloadImagesArtefact,
   'ipc-bench': workloadImagesArtefact,
+  gateway: workloadImagesArtefact,
   loadgen: loadgenImageArtefact,
 };
 

@@ -8,11 +8,12 @@ import type { OwnImage, WorkloadApp } from './types.js';
  * the image needs no shell). On kind the image comes from this machine's Docker image store
  * (kind load); on an existing cluster the nodes pull it from its registry, by the reference given.
  */
-export const ownImage: WorkloadApp<'image'> = {
+export const ownImage: WorkloadApp<'image', 'scenario'> = {
   name: 'image',
   summary: 'the team\'s own image (workloads[].image: reference, command, args, port, readinessPath); measured by load',
   measuredBy: 'load',
   image: 'scenario',
+  upstream: 'optional',
   container(own) {
     if (!own) throw new Error('internal: app image without workloads[].image (the scenario schema requires it)');
     return {

@@ -7,14 +7,19 @@ import type { V1Probe } from '@kubernetes/client-node';
  * fields) are imported here, so that the scenario schema can take its names from the registry
  * without loading a Kubernetes client.
  */
-export interface WorkloadApp<Name extends string = string> {
+export interface WorkloadApp<Name extends string = string, Image extends 'built-in' | 'scenario' = 'built-in' | 'scenario'> {
   readonly name: Name;
   /** For docs and the schema's description. */
   readonly summary: string;
   /** What measures it: HTTP load (load[]) or the ipc-bench program run inside its pods (ipc[]). */
   readonly measuredBy: 'load' | 'ipc';
   /** Where its image comes from: sysctl-bench builds it, or the scenario names it (workloads[].image). */
-  readonly image: 'built-in' | 'scenario';
+  readonly image: Image;
+  /**
+   * Whether it calls another workload of the scenario (workloads[].upstream), whose Service address
+   * it gets as UPSTREAM=<host>:<port>: required, optional, or (absent) not at all.
+   */
+  readonly upstream?: 'required' | 'optional';
   /** The container as the pod runs it; `own` is the workload's image block, for an app that takes one. */
   container(own: OwnImage | undefined): AppContainer;
 }

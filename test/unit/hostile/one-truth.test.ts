@@ -127,6 +127,8 @@ describe('names that become cluster, object and environment names', { timeout: 1
   it('takes only the settings the app reads, as the variables it reads', () => {
     const source = readFileSync('images/net-server/main.go', 'utf8');
     for (const key of APP_SETTINGS['net-server'].keys()) expect(source).toContain(`envInt("${settingVariable(key)}"`);
+    const gateway = readFileSync('images/gateway/main.go', 'utf8');
+    for (const key of APP_SETTINGS.gateway.keys()) expect(gateway).toContain(`envInt("${settingVariable(key)}"`);
     const text = scenario(BASE.replace('pool: p,', 'pool: p, settings: {backlgo: 5, "accept-rate": 1, acceptRate: "x"},'));
     expect(problems(text)).toEqual([
       expect.objectContaining({ field: 'spec.workloads[0].settings.backlgo', message: expect.stringContaining('did you mean "backlog"') }),

@@ -5,7 +5,7 @@ import { interleave, loadSpec, durationMs } from '../../../harness/measure/sched
 import { loadScenario } from '../../../harness/scenario/load.js';
 import type { Scenario } from '../../../harness/scenario/schema.js';
 
-const images = { 'net-server': 'sysctl-bench/net-server:t', 'ipc-bench': 'sysctl-bench/ipc-bench:t', pullPolicy: 'Never' as const };
+const images = { 'net-server': 'sysctl-bench/net-server:t', 'ipc-bench': 'sysctl-bench/ipc-bench:t', gateway: 'sysctl-bench/gateway:t', pullPolicy: 'Never' as const };
 const inputs = (scenario: Scenario, extra: Partial<PlanInputs> = {}): PlanInputs => ({
   images, clusterName: clusterNamer(scenario.metadata.name, 'ab12'), serviceType: 'NodePort', ...extra,
 });

@@ -41,7 +41,7 @@ describe('Pod Security in a scenario (issue 10 Deliver 2)', () => {
   });
 
   it('puts the outcome in the plan', () => {
-    const plan = buildPlan(psa, { images: { 'net-server': 'n', 'ipc-bench': 'i', pullPolicy: 'Never' }, clusterName: () => 't', serviceType: 'NodePort' });
+    const plan = buildPlan(psa, { images: { 'net-server': 'n', 'ipc-bench': 'i', gateway: 'g', pullPolicy: 'Never' }, clusterName: () => 't', serviceType: 'NodePort' });
     expect(plan.deployments.map((d) => [d.variant, d.expected])).toEqual([['baseline', 'admitted'], ['idle', 'pod-security-forbidden']]);
   });
 

@@ -13,7 +13,7 @@ spec:
   workloads: [{ name: w, kind: Deployment, app: net-server, pool: tuned, variants: [{ name: a }] }]
 `, 't.yaml');
 const plan = (text: string) => buildPlan(scenario(text), {
-  images: { 'net-server': 'n', 'ipc-bench': 'i', pullPolicy: 'Never' }, clusterName: clusterNamer('staging-like', 'ab12'), serviceType: 'NodePort',
+  images: { 'net-server': 'n', 'ipc-bench': 'i', gateway: 'g', pullPolicy: 'Never' }, clusterName: clusterNamer('staging-like', 'ab12'), serviceType: 'NodePort',
 });
 
 describe('kind clusters from a scenario written for a staging cluster', () => {

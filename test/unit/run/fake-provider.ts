@@ -151,7 +151,7 @@ export class FakeProvider implements ClusterProvider {
   }
 
   async images(): Promise<ImageSet> {
-    return { 'net-server': 'fake/net-server:1', 'ipc-bench': 'fake/ipc-bench:1', loadgen: 'fake/loadgen:1', pullPolicy: this.options.flavour === 'kind' ? 'Never' : 'IfNotPresent' };
+    return { 'net-server': 'fake/net-server:1', 'ipc-bench': 'fake/ipc-bench:1', gateway: 'fake/gateway:1', loadgen: 'fake/loadgen:1', pullPolicy: this.options.flavour === 'kind' ? 'Never' : 'IfNotPresent' };
   }
 
   async removeLeftovers(): Promise<string[]> {

@@ -10,7 +10,7 @@ const deployment = (app: WorkloadDeployment['app']): WorkloadDeployment => ({
 
 describe('workload apps', () => {
   it('gives the scenario schema its names', () => {
-    expect(WORKLOAD_APPS).toEqual(['net-server', 'ipc-bench', 'image']);
+    expect(WORKLOAD_APPS).toEqual(['net-server', 'ipc-bench', 'gateway', 'image']);
   });
 
   it('net-server serves a port behind a Service, ready when /healthz answers, measured by load', () => {

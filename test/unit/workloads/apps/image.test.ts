@@ -36,7 +36,7 @@ const ownWorkload = [
 ].join('\n');
 
 const plan = (text: string) => buildPlan(parseScenario(text, 's.yaml'), {
-  images: { 'net-server': 'sb/net-server:1', 'ipc-bench': 'sb/ipc-bench:1', pullPolicy: 'Never' }, clusterName: () => 'c', serviceType: 'NodePort',
+  images: { 'net-server': 'sb/net-server:1', 'ipc-bench': 'sb/ipc-bench:1', gateway: 'sb/gateway:1', pullPolicy: 'Never' }, clusterName: () => 'c', serviceType: 'NodePort',
 });
 
 describe('app image: the team\'s own workload', () => {

@@ -1,0 +1,3 @@
+module sysctl-bench/gateway
+
+go 1.22
