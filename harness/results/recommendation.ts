@@ -1,4 +1,6 @@
+import { isKernelMetric } from '../counters/catalogue.js';
 import { formatDifferenceInterval, formatMetricValue, formatPercent, formatP, formatSysctls } from './format.js';
+import { mechanismOf } from './mechanism.js';
 import { sysctlsOfVariant } from './performance.js';
 import type { AdmissionCase, IsolationProof, MetricComparison, Outcome, Recommendation, RecommendationItem, TrendReport, WorkloadPerformance } from './results.js';
 import type { AdmissionRecord } from './raw.js';
@@ -77,7 +79,10 @@ function judgeVariant(
   const rejected = own.filter((a) => a.observed.outcome !== 'admitted');
   const mismatched = own.filter((a) => !a.match);
   const failedIsolation = isolation.filter((p) => !p.passed && (p.sysctl in sysctls || p.workload === workload.workload));
-  const comparisons = workload.comparisons.filter((c) => c.variant === variant);
+  // The kernel's counters say why, not whether: they are cited as the mechanism, never as the effect.
+  const comparisons = workload.comparisons.filter((c) => c.variant === variant && !isKernelMetric(c.metric));
+  const mechanism = mechanismOf(workload.comparisons.filter((c) => c.variant === variant));
+  const why = mechanism ? ` Mechanism: ${mechanism.long}.` : '';
   const improved = ordered(comparisons.filter((c) => c.verdict === 'improved'));
   // Latencies are measured over the requests that succeeded. When the tuned variant fails fewer,
   // it also times the requests the baseline lost (which waited longest), so a rise in those
@@ -104,12 +109,15 @@ function judgeVariant(
     });
   }
   if (blockers.length) {
-    return { recommended: false, item: { ...base, headline: blockers.map((b) => b.short).join('; '), because: blockers.map((b) => b.long).join('; ') } };
+    return { recommended: false, item: { ...base, headline: blockers.map((b) => b.short).join('; '), because: `${blockers.map((b) => b.long).join('; ')}.${why}` } };
   }
   if (improved.length === 0) {
     return {
       recommended: false,
-      item: { ...base, headline: 'no detectable change', because: 'no metric changed detectably, so the kubelet allowance would buy nothing measurable' },
+      item: {
+        ...base, headline: 'no detectable change',
+        because: `no metric changed detectably, so the kubelet allowance would buy nothing measurable.${mechanism ? ` The kernel did count a difference: ${mechanism.long}.` : ''}`,
+      },
     };
   }
 
@@ -128,8 +136,8 @@ function judgeVariant(
     recommended: true,
     item: {
       ...base,
-      headline: `${improved.slice(0, 2).map(describeChangeShort).join(' and ')}${tail}`,
-      because: `${improved.slice(0, 2).map(describeChange).join('; ')}${rest > 0 ? `; ${rest} more improved` : ''}.${pools}${caveat}${pools || caveat ? '.' : ''}`,
+      headline: `${improved.slice(0, 2).map(describeChangeShort).join(' and ')}${tail}${mechanism ? ` (${mechanism.short})` : ''}`,
+      because: `${improved.slice(0, 2).map(describeChange).join('; ')}${rest > 0 ? `; ${rest} more improved` : ''}.${pools}${caveat}${pools || caveat ? '.' : ''}${why}`,
     },
   };
 }
