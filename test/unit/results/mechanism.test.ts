@@ -15,7 +15,7 @@ beforeAll(async () => {
 
 /** The fixture's net-backlog measurements with kernel counters of the server pod added per repetition. */
 function withKernel(counters: (variant: string, repetition: number) => Record<string, number>): RawRecord[] {
-  return records.map((r) => (r.type === 'measurement' && r.workload === 'net-backlog'
+  return records.map((r) => (r.type === 'measurement' && r.workload === 'web'
     ? { ...r, metrics: { ...r.metrics, ...counters(r.variant, r.repetition) } }
     : r));
 }
@@ -27,7 +27,7 @@ describe('the verdict names the mechanism the kernel counted', () => {
       kernel_syn_retransmits: variant === 'tuned' ? 0 : 800 + rep,
       kernel_connections_accepted: 1500,
     })), thresholds);
-    const item = results.recommendation.rollOut.find((r) => r.workload === 'net-backlog');
+    const item = results.recommendation.rollOut.find((r) => r.workload === 'web');
     expect(item?.headline).toMatch(/\(baseline: 42\d accept-queue overflows per repetition; tuned: 0\)$/);
     expect(item?.because).toMatch(/Mechanism: the kernel counted it in the pods' own network namespace \(median of the repetitions\): baseline: 42\d accept-queue overflows per repetition; tuned: 0; baseline: 80\d SYN\/SYN-ACK retransmissions per repetition; tuned: 0\./);
     expect(results.recommendation.summary).toContain('accept-queue overflows per repetition');
@@ -35,27 +35,27 @@ describe('the verdict names the mechanism the kernel counted', () => {
 
   it('never lets a kernel counter decide: one that rose is no veto, one that fell alone is no improvement', () => {
     const rose = aggregate(withKernel((variant, rep) => ({ kernel_segments_retransmitted: variant === 'tuned' ? 900 + rep : 10 + rep })), thresholds);
-    expect(rose.performance.find((w) => w.workload === 'net-backlog')?.comparisons.find((c) => c.metric === 'kernel_segments_retransmitted')?.verdict).toBe('regressed');
-    expect(rose.recommendation.rollOut.map((r) => r.workload)).toContain('net-backlog');
+    expect(rose.performance.find((w) => w.workload === 'web')?.comparisons.find((c) => c.metric === 'kernel_segments_retransmitted')?.verdict).toBe('regressed');
+    expect(rose.recommendation.rollOut.map((r) => r.workload)).toContain('web');
 
     // The client saw nothing change: the kernel's difference is reported, not recommended on.
     const flat = withKernel((variant, rep) => ({ kernel_listen_overflows: variant === 'tuned' ? 0 : 420 + rep })).map((r) => (
-      r.type === 'measurement' && r.workload === 'net-backlog' ? { ...r, metrics: Object.fromEntries(Object.entries(r.metrics).filter(([name]) => name.startsWith('kernel_'))) } : r));
-    const item = aggregate(flat, thresholds).recommendation.doNotRollOut.find((r) => r.workload === 'net-backlog');
+      r.type === 'measurement' && r.workload === 'web' ? { ...r, metrics: Object.fromEntries(Object.entries(r.metrics).filter(([name]) => name.startsWith('kernel_'))) } : r));
+    const item = aggregate(flat, thresholds).recommendation.doNotRollOut.find((r) => r.workload === 'web');
     expect(item?.headline).toBe('no detectable change');
     expect(item?.because).toMatch(/The kernel did count a difference: .*baseline: 42\d accept-queue overflows/);
   });
 
   it('cites nothing where the variants overlap', () => {
     const results = aggregate(withKernel((variant, rep) => ({ kernel_listen_overflows: rep % 2 === 0 ? 10 : 0 })), thresholds);
-    const item = results.recommendation.rollOut.find((r) => r.workload === 'net-backlog');
+    const item = results.recommendation.rollOut.find((r) => r.workload === 'web');
     expect(item?.because).not.toContain('Mechanism');
   });
 
   it('lets a threshold name a kernel counter', () => {
     const results = aggregate(withKernel((variant, rep) => ({ kernel_listen_overflows: variant === 'tuned' ? 0 : 420 + rep })), [
-      { workload: 'net-backlog', metric: 'kernel_listen_overflows', expect: 'improved' },
-      { workload: 'net-backlog', metric: 'kernel_listen_overflows', max: 0 },
+      { workload: 'web', metric: 'kernel_listen_overflows', expect: 'improved' },
+      { workload: 'web', metric: 'kernel_listen_overflows', max: 0 },
     ]);
     expect(results.thresholds.map((t) => [t.metric, t.passed])).toEqual([['kernel_listen_overflows', true], ['kernel_listen_overflows', true]]);
   });
