@@ -1,6 +1,6 @@
 import { bootstrapMedianCI, compareSamples, metricInfo, percentiles, seedFromString, type CompareOptions } from '../stats/index.js';
 import type { AdmissionRecord, MeasurementRecord } from './raw.js';
-import type { Distribution, MetricComparison, SeriesRun, VariantInfo, WorkloadPerformance } from './results.js';
+import type { Distribution, KernelProvenance, MetricComparison, SeriesRun, VariantInfo, WorkloadPerformance } from './results.js';
 
 /** The percentiles a distribution chart plots; dense in the tail, where backlog effects live. */
 export const DISTRIBUTION_POINTS = [0, 5, 10, 25, 50, 75, 90, 95, 99, 99.9, 100];
@@ -69,7 +69,22 @@ function summarizeWorkload(
     comparisons,
     distributions: distributionsOf(workload, measured, options),
     series: seriesOf(measured),
+    ...kernelOf(records),
   };
+}
+
+/** Where the workload's kernel counters were read, from the measurements that carry them. */
+function kernelOf(records: readonly MeasurementRecord[]): { kernel?: KernelProvenance } {
+  const carrying = records.filter((m) => m.kernel);
+  const first = carrying[0]?.kernel;
+  if (!first) return {};
+  const pods = new Map<string, KernelProvenance['pods'][number]>();
+  const problems: string[] = [];
+  for (const m of carrying) {
+    for (const pod of m.kernel?.pods ?? []) pods.set(`${m.variant}\u0000${pod.pod}`, { variant: m.variant, pod: pod.pod, node: pod.node, via: pod.via });
+    if (m.kernel?.problem) problems.push(`${m.variant}, ${m.warmup ? 'warm-up' : `repetition ${m.repetition}`}: ${m.kernel.problem}`);
+  }
+  return { kernel: { namespace: first.namespace, pods: [...pods.values()], problems } };
 }
 
 /** Without a scenario to say: `baseline` by name; else the variant that sets no sysctls; else the first recorded. */

@@ -142,6 +142,17 @@ export interface WorkloadPerformance {
   comparisons: MetricComparison[];
   distributions: Distribution[];
   series: SeriesRun[];
+  /** Where the kernel_* metrics were read, when they were: the pods, their nodes, and how. */
+  kernel?: KernelProvenance;
+}
+
+/** The namespaces the kernel counters of a workload came from (raw records' `kernel`). */
+export interface KernelProvenance {
+  namespace: 'network' | 'ipc';
+  /** Each pod read, once per variant: its node and the way in. */
+  pods: Array<{ variant: string; pod: string; node: string; via: string }>;
+  /** Repetitions whose counters could not be read, or only in part: why. */
+  problems: string[];
 }
 
 export type IsolationProof = Omit<IsolationRecord, 'type'>;

@@ -6,6 +6,7 @@ import type { Verdict } from '../../stats/compare.js';
 import { metricInfo } from '../../stats/direction.js';
 import { distributionChart, medianChart, seriesChart, trendChart, type ChartSpec } from './charts.js';
 import { badge, chartFigure, code, passFail, table, verdictBadge } from './components.js';
+import { citedKernelMetrics, kernelBlock } from './kernel.js';
 import { html, type Html } from './escape.js';
 
 /** Each section returns its HTML and registers the charts it placed, for the client script. */
@@ -169,7 +170,8 @@ function workloadBlock(workload: WorkloadPerformance, sink: ChartSink, threshold
     return chartFigure(spec);
   };
   const allMetrics = [...new Set(workload.comparisons.map((c) => c.metric))];
-  const telling = (metric: string) => thresholdMetrics.has(metric)
+  const cited = citedKernelMetrics(workload);
+  const telling = (metric: string) => thresholdMetrics.has(metric) || cited.has(metric)
     || workload.comparisons.some((c) => c.metric === metric && c.verdict !== 'no-detectable-change');
   const metrics = allMetrics.length > MAX_CHARTED_METRICS ? allMetrics.filter(telling) : allMetrics;
   const uncharted = allMetrics.length - metrics.length;
@@ -186,6 +188,7 @@ ${table(`${workload.workload}: variants`, [{ label: 'Variant' }, { label: 'Sysct
     ]))}
 ${saturated.length ? html`<p>${badge('caution', 'warn')} The load generator was saturated in some repetitions of ${saturated.map((v) => v.variant).join(', ')}: those numbers may measure the generator, not the server.</p>` : ''}
 ${workload.comparisons.length ? metricsTable(workload) : html`<p class="muted">No metric was measured for both the baseline and a tuned variant.</p>`}
+${kernelBlock(workload)}
 <h4>Medians with 95% confidence intervals</h4>
 <p class="muted small">Bars: median of the measured repetitions. Whiskers: bootstrap 95% confidence interval of that median. Dots: each repetition.${uncharted ? ` ${uncharted} metrics without a detectable change and without a threshold are in the table only.` : ''}</p>
 <div class="charts">${metrics.map((m) => place(medianChart(workload, m)))}</div>

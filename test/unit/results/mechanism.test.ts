@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { aggregate } from '../../../harness/results/aggregate.js';
 import type { RawRecord } from '../../../harness/results/raw.js';
 import { thresholdsFromScenario } from '../../../harness/results/thresholds.js';
+import { renderHtml } from '../../../harness/report/html/page.js';
 import type { Threshold } from '../../../harness/results/results.js';
 import { fixtureRecords, scenarioOf } from './fixture.js';
 
@@ -58,5 +59,26 @@ describe('the verdict names the mechanism the kernel counted', () => {
       { workload: 'web', metric: 'kernel_listen_overflows', max: 0 },
     ]);
     expect(results.thresholds.map((t) => [t.metric, t.passed])).toEqual([['kernel_listen_overflows', true], ['kernel_listen_overflows', true]]);
+  });
+});
+
+describe('the report shows what the kernel counted, per repetition, and where', () => {
+  it('lists each counter that moved with every repetition of baseline and tuned, the cited ones marked, and the pods it was read from', () => {
+    const kernel = { namespace: 'network' as const, pods: [{ pod: 'web-pod', node: 'node-a', via: '/proc/<pid>/net/{netstat,snmp} through docker exec on node node-a', pid: 4242 }] };
+    const changed = withKernel((variant, rep) => ({ kernel_listen_overflows: variant === 'tuned' ? 0 : 420 + rep, kernel_syn_queue_drops: 0 }))
+      .map((r) => (r.type === 'measurement' && r.workload === 'web' ? { ...r, kernel } : r));
+    const results = aggregate(changed, thresholds);
+    const web = results.performance.find((w) => w.workload === 'web');
+    expect(web?.kernel).toEqual({ namespace: 'network', pods: [{ variant: 'baseline', pod: 'web-pod', node: 'node-a', via: kernel.pods[0]?.via }, { variant: 'tuned', pod: 'web-pod', node: 'node-a', via: kernel.pods[0]?.via }], problems: [] });
+    const page = renderHtml({ results, chartJs: '/* chart.js */' });
+    const block = page.slice(page.indexOf('What the kernel counted'));
+    const baseline = changed.filter((r) => r.type === 'measurement' && r.workload === 'web' && r.variant === 'baseline' && !r.warmup)
+      .map((r) => (r.type === 'measurement' ? r.metrics.kernel_listen_overflows : 0));
+    expect(block).toContain(baseline.join(' · '));
+    expect(block).toMatch(/kernel_listen_overflows/);
+    expect(block).toMatch(/cited/);
+    expect(block).toContain('Zero in every repetition of every variant: <code>kernel_syn_queue_drops</code>');
+    expect(block).toContain('pod <span class="mono">web-pod</span> on node <span class="mono">node-a</span>');
+    expect(block).toMatch(/own network namespace/);
   });
 });
