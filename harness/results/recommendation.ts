@@ -83,6 +83,8 @@ function judgeVariant(
   const comparisons = workload.comparisons.filter((c) => c.variant === variant && !isKernelMetric(c.metric));
   const mechanism = mechanismOf(workload.comparisons.filter((c) => c.variant === variant));
   const why = mechanism ? ` Mechanism: ${mechanism.long}.` : '';
+  // Whatever the verdict, the headline carries what the kernel counted: a reader of the summary sees it.
+  const counted = mechanism ? ` (${mechanism.short})` : '';
   const improved = ordered(comparisons.filter((c) => c.verdict === 'improved'));
   // Latencies are measured over the requests that succeeded. When the tuned variant fails fewer,
   // it also times the requests the baseline lost (which waited longest), so a rise in those
@@ -109,13 +111,13 @@ function judgeVariant(
     });
   }
   if (blockers.length) {
-    return { recommended: false, item: { ...base, headline: blockers.map((b) => b.short).join('; '), because: `${blockers.map((b) => b.long).join('; ')}.${why}` } };
+    return { recommended: false, item: { ...base, headline: `${blockers.map((b) => b.short).join('; ')}${counted}`, because: `${blockers.map((b) => b.long).join('; ')}.${why}` } };
   }
   if (improved.length === 0) {
     return {
       recommended: false,
       item: {
-        ...base, headline: 'no detectable change',
+        ...base, headline: `no detectable change${counted}`,
         because: `no metric changed detectably, so the kubelet allowance would buy nothing measurable.${mechanism ? ` The kernel did count a difference: ${mechanism.long}.` : ''}`,
       },
     };
@@ -136,7 +138,7 @@ function judgeVariant(
     recommended: true,
     item: {
       ...base,
-      headline: `${improved.slice(0, 2).map(describeChangeShort).join(' and ')}${tail}${mechanism ? ` (${mechanism.short})` : ''}`,
+      headline: `${improved.slice(0, 2).map(describeChangeShort).join(' and ')}${tail}${counted}`,
       because: `${improved.slice(0, 2).map(describeChange).join('; ')}${rest > 0 ? `; ${rest} more improved` : ''}.${pools}${caveat}${pools || caveat ? '.' : ''}${why}`,
     },
   };

@@ -69,10 +69,10 @@ describe('kernel counters and the team\'s own workload on kind', () => {
     expect(web?.kernel?.pods.map((pod) => pod.variant).sort()).toEqual(['baseline', 'tuned']);
     for (const pod of web?.kernel?.pods ?? []) expect(pod.via).toMatch(/through docker exec on node evidence-backlog-worker/);
 
-    // The verdict names the mechanism.
-    const item = results.recommendation.rollOut.find((entry) => entry.workload === 'web');
-    expect(item?.because).toMatch(/Mechanism: .*baseline: \d+ accept-queue overflows per repetition; tuned: 0/);
-    expect(results.recommendation.summary).toMatch(/accept-queue overflows per repetition/);
+    // The verdict names the mechanism, whatever it decides (three repetitions cannot make a change significant).
+    const item = [...results.recommendation.rollOut, ...results.recommendation.doNotRollOut].find((entry) => entry.workload === 'web');
+    expect(item?.because).toMatch(/baseline: \d+ accept-queue overflows per repetition; tuned: 0/);
+    expect(results.recommendation.summary).toMatch(/baseline: \d+ accept-queue overflows per repetition; tuned: 0/);
 
     // The report shows every repetition's count, per variant.
     const page = readFileSync(join(runDir, 'index.html'), 'utf8');
