@@ -161,6 +161,12 @@ describe('an existing cluster, by kubeconfig alone', () => {
     const measurements = raw.filter((record): record is MeasurementRecord => record.type === 'measurement');
     expect(measurements.length).toBeGreaterThan(0);
     for (const measurement of measurements) expect(measurement.generator.generators?.map((generator) => typeof generator.saturated)).toEqual(['boolean', 'boolean']);
+    // The server pods' own kernel counters, read through the node agent (a privileged host-PID pod).
+    for (const measurement of measurements) {
+      expect(measurement.kernel?.problem).toBeUndefined();
+      expect(measurement.kernel?.pods[0]?.via).toMatch(/through privileged pod .* on node /);
+      expect(measurement.metrics.kernel_connections_accepted).toBeGreaterThan(0);
+    }
 
     // The proofs were read-only: the writing one is recorded as not run.
     expect(results.isolation.map((proof) => [proof.check, proof.passed]).sort()).toEqual([['host-proc-unchanged', true], ['namespaced-differs', true]]);
