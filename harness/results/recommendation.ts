@@ -84,7 +84,7 @@ function judgeVariant(
   const mechanism = mechanismOf(workload.comparisons.filter((c) => c.variant === variant));
   const why = mechanism ? ` Mechanism: ${mechanism.long}.` : '';
   // Whatever the verdict, the headline carries what the kernel counted: a reader of the summary sees it.
-  const counted = mechanism ? ` (${mechanism.short})` : '';
+  const counted = mechanism ? ` — ${mechanism.short}` : '';
   const improved = ordered(comparisons.filter((c) => c.verdict === 'improved'));
   // Latencies are measured over the requests that succeeded. When the tuned variant fails fewer,
   // it also times the requests the baseline lost (which waited longest), so a rise in those

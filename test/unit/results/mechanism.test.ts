@@ -29,7 +29,7 @@ describe('the verdict names the mechanism the kernel counted', () => {
       kernel_connections_accepted: 1500,
     })), thresholds);
     const item = results.recommendation.rollOut.find((r) => r.workload === 'web');
-    expect(item?.headline).toMatch(/\(baseline: 42\d accept-queue overflows per repetition; tuned: 0\)$/);
+    expect(item?.headline).toMatch(/ — baseline: 42\d accept-queue overflows per repetition; tuned: 0$/);
     expect(item?.because).toMatch(/Mechanism: the kernel counted it in the pods' own network namespace \(median of the repetitions\): baseline: 42\d accept-queue overflows per repetition; tuned: 0; baseline: 80\d SYN\/SYN-ACK retransmissions per repetition; tuned: 0\./);
     expect(results.recommendation.summary).toContain('accept-queue overflows per repetition');
   });
@@ -43,7 +43,7 @@ describe('the verdict names the mechanism the kernel counted', () => {
     const flat = withKernel((variant, rep) => ({ kernel_listen_overflows: variant === 'tuned' ? 0 : 420 + rep })).map((r) => (
       r.type === 'measurement' && r.workload === 'web' ? { ...r, metrics: Object.fromEntries(Object.entries(r.metrics).filter(([name]) => name.startsWith('kernel_'))) } : r));
     const item = aggregate(flat, thresholds).recommendation.doNotRollOut.find((r) => r.workload === 'web');
-    expect(item?.headline).toMatch(/^no detectable change \(baseline: 42\d accept-queue overflows per repetition; tuned: 0\)$/);
+    expect(item?.headline).toMatch(/^no detectable change — baseline: 42\d accept-queue overflows per repetition; tuned: 0$/);
     expect(item?.because).toMatch(/The kernel did count a difference: .*baseline: 42\d accept-queue overflows/);
   });
 
