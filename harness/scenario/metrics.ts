@@ -1,3 +1,4 @@
+import { kernelMetricNames } from '../counters/catalogue.js';
 import { ipcMetrics, type IpcResult } from '../load/ipc.js';
 import { isOpenModel, modeMetrics } from '../load/modes/index.js';
 import { loadSpecFor, type LoadEntry } from './limits.js';
@@ -6,10 +7,16 @@ import { loadSpecFor, type LoadEntry } from './limits.js';
  * The metrics a measurement of a workload will record, taken from the code that records them: a
  * load's are what its mode says it produces for the spec the run builds (harness/load/modes), an
  * ipc run's what ipcMetrics makes of ipc-bench's result (named by the sizes and operation counts
- * asked for). A threshold may only name one of these: a metric no load produces would never be
- * measured, and the threshold would be judged on nothing.
+ * asked for). Beside those, every repetition records the kernel counters of the measured pods'
+ * namespaces (harness/counters/catalogue.ts: the network ones for a load, the IPC ones for ipc).
+ * A threshold may only name one of these: a metric no load produces would never be measured, and
+ * the threshold would be judged on nothing.
  */
 export function loadMetricNamesFor(entry: LoadEntry): readonly string[] {
+  return [...clientMetricNamesFor(entry), ...kernelMetricNames('network')];
+}
+
+function clientMetricNamesFor(entry: LoadEntry): readonly string[] {
   try {
     return modeMetrics(entry.mode, isOpenModel(loadSpecFor(entry, 'http://127.0.0.1:8080/', 1)));
   } catch {
@@ -27,5 +34,5 @@ export function ipcMetricNames(test: 'msg' | 'sem', values: readonly number[]): 
   const result: IpcResult = test === 'msg'
     ? { test, seconds: 0, limits, cases: values.map((size) => ({ size, ...zeroCase, queue_fill: { messages: 0, bytes: 0, stopped_by: '' } })) }
     : { test, seconds: 0, limits, cases: values.map((nsops) => ({ nsops, nsems: 1, ...zeroCase })), sets: [] };
-  return Object.keys(ipcMetrics(result));
+  return [...Object.keys(ipcMetrics(result)), ...kernelMetricNames('ipc')];
 }

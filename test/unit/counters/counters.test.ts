@@ -167,3 +167,24 @@ describe('a repetition\'s kernel measurement', () => {
     expect(measured.record.pods[0]?.via).toMatch(/inside the pod/);
   });
 });
+
+describe('thresholds on kernel counters', () => {
+  const scenario = (threshold: string, measure: string, app = 'net-server') => [
+    'apiVersion: sysctl-bench/v1', 'kind: Scenario', 'metadata: { name: t }', 'spec:',
+    '  pools: [{ name: p, allowedUnsafeSysctls: ["net.*", "kernel.msg*"] }]',
+    `  workloads: [{ name: w, kind: Deployment, app: ${app}, pool: p, variants: [{ name: a }, { name: b }] }]`,
+    measure,
+    `  thresholds: [{ workload: w, metric: ${threshold}, expect: improved }]`, '',
+  ].join('\n');
+  const load = '  load: [{ workload: w, mode: burst, connections: 10, duration: 5s }]';
+  const ipc = '  ipc: [{ workload: w, test: msg, sizes: [64] }]';
+
+  it('may name a counter of the namespace its workload\'s measurement reads, from the one catalogue', async () => {
+    const { checkScenario } = await import('../../../harness/scenario/load.js');
+    expect(checkScenario(scenario('kernel_listen_overflows', load), 's.yaml').ok).toBe(true);
+    expect(checkScenario(scenario('kernel_sysv_msg_queues', ipc, 'ipc-bench'), 's.yaml').ok).toBe(true);
+    const wrong = checkScenario(scenario('kernel_listen_overflows', ipc, 'ipc-bench'), 's.yaml');
+    expect(wrong.ok).toBe(false);
+    expect(JSON.stringify(wrong)).toContain('no load or ipc entry of w records \\"kernel_listen_overflows\\"');
+  });
+});
