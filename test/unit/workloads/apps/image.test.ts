@@ -83,6 +83,13 @@ describe('app image: the team\'s own workload', () => {
     expect(JSON.stringify(extra)).toContain('remove image, or set app: image');
   });
 
+  it('passes its settings as they are, strings too, each a distinct variable, none the harness sets', () => {
+    expect(checkScenario(scenario(ownWorkload.replace('settings: { workers: 4 }', 'settings: { workers: 4, logLevel: debug }')), 's.yaml').ok).toBe(true);
+    const clash = checkScenario(scenario(ownWorkload.replace('settings: { workers: 4 }', 'settings: { logLevel: debug, log_level: info, upstream: x }')), 's.yaml');
+    expect(JSON.stringify(clash)).toContain('both become LOG_LEVEL');
+    expect(JSON.stringify(clash)).toContain('UPSTREAM is set by the harness');
+  });
+
   it('refuses a reference, port or path that is not one, naming the field', () => {
     for (const [from, to, field] of [
       ['registry.example.com/team/api:1.4', '"Team API:latest"', 'reference'],
