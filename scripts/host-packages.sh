@@ -12,7 +12,9 @@ list_only=0
 
 log() { printf 'host-packages: %s\n' "$*" >&2; }
 wanted() { local p; for p in "$@"; do [[ " ${purposes} " == *" $p "* ]] && return 0; done; return 1; }
-present() { if [[ $1 == /* ]]; then [[ -e $1 ]]; else command -v "$1" >/dev/null 2>&1 || [[ $1 == go && -x /usr/local/go/bin/go ]]; fi; }
+# Where Go is looked for beside PATH and installed (SYSCTL_BENCH_GO_ROOT: another place, or a test's).
+go_root=${SYSCTL_BENCH_GO_ROOT:-/usr/local/go}
+present() { if [[ $1 == /* ]]; then [[ -e $1 ]]; else command -v "$1" >/dev/null 2>&1 || [[ $1 == go && -x $go_root/bin/go ]]; fi; }
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 99; fi; }
 
 purposes=" $* "
@@ -25,8 +27,9 @@ while read -r program source package purpose _; do
   case $source in
     apt) present "$program" || packages+=("$package") ;;
     go)
-      go_bin=$(command -v go || echo /usr/local/go/bin/go)
-      minor=$("$go_bin" env GOVERSION 2>/dev/null | sed -n 's/^go1\.\([0-9]*\).*/\1/p')
+      go_bin=$(command -v go || echo "$go_root/bin/go")
+      # No Go at all is the cold machine's case: its "not found" must not end the script (pipefail).
+      minor=$({ "$go_bin" env GOVERSION 2>/dev/null || true; } | sed -n 's/^go1\.\([0-9]*\).*/\1/p')
       [[ -n $minor && $minor -ge 26 ]] || need_go=1 ;;
     docker-up | essential | toolchain) ;;
     *) log "scripts/host-programs.txt: unknown source '$source' for $program"; exit 2 ;;
@@ -42,5 +45,5 @@ if [[ ${#packages[@]} -gt 0 ]]; then
   as_root apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 fi
 if (( need_go )); then
-  as_root bash scripts/install-go.sh /usr/local/go || { log "no Go >= 1.26 — fix: \`bash scripts/install-go.sh\` as root"; exit 2; }
+  as_root bash scripts/install-go.sh "$go_root" || { log "no Go >= 1.26 — fix: \`bash scripts/install-go.sh\` as root"; exit 2; }
 fi

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EnvironmentError } from '../../../harness/errors.js';
@@ -86,5 +87,37 @@ describe('host programs', () => {
   it('refuses a malformed line, naming it', () => {
     expect(() => parseHostPrograms('debootstrap apt debootstrap\n')).toThrow(/line 1/);
     expect(() => parseHostPrograms('x pip x run why\n')).toThrow(/source in apt\|docker-up\|go\|essential\|toolchain/);
+  });
+
+  it('on a machine with no Go and a missing package, the installer installs both instead of dying on the Go probe', () => {
+    // A copy of the installer beside a list of its own, with apt-get and install-go.sh replaced by
+    // recorders: what a fresh machine would run, without touching this one.
+    const root = mkdtempSync(join(tmpdir(), 'sb-host-packages-'));
+    try {
+      mkdirSync(join(root, 'scripts'));
+      mkdirSync(join(root, 'stubs'));
+      copyFileSync(repoPath('scripts/host-packages.sh'), join(root, 'scripts/host-packages.sh'));
+      writeFileSync(join(root, 'scripts/host-programs.txt'), [
+        'sysctl-bench-absent-program apt sysctl-bench-absent-package run why',
+        'go go - run why',
+        'bash essential bash run why',
+        '',
+      ].join('\n'));
+      const calls = join(root, 'calls');
+      writeFileSync(join(root, 'scripts/install-go.sh'), `echo "install-go $*" >> ${calls}\n`);
+      writeFileSync(join(root, 'stubs/apt-get'), `#!/bin/sh\necho "apt-get $*" >> ${calls}\n`);
+      chmodSync(join(root, 'stubs/apt-get'), 0o755);
+      const goRoot = join(root, 'no-go-here');
+      execFileSync('bash', [join(root, 'scripts/host-packages.sh'), 'run'], {
+        // No Go on PATH (this machine's is in /usr/local/go/bin, which is left out).
+        env: { PATH: `${join(root, 'stubs')}:/usr/sbin:/usr/bin:/sbin:/bin`, SYSCTL_BENCH_GO_ROOT: goRoot },
+        encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const recorded = readFileSync(calls, 'utf8');
+      expect(recorded).toMatch(/apt-get .*install .*sysctl-bench-absent-package/);
+      expect(recorded).toContain(`install-go ${goRoot}`);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
