@@ -18,11 +18,15 @@ export interface PlannedPool {
 
 export interface PlannedCluster {
   name: string;
+  /** "X.Y": the Kubernetes minor its nodes run (a scenario listing several gets clusters per version). */
+  kubernetesVersion: string;
   pools: PlannedPool[];
 }
 
 export interface PlannedDeployment extends WorkloadDeployment {
   cluster: string;
+  /** The Kubernetes minor of its cluster: what its admission is predicted for. */
+  kubernetesVersion: string;
   prediction: AdmissionPrediction;
   /** The outcome the run must observe: the scenario's explicit expectation, else the model's prediction. */
   expected: PredictedOutcome;
@@ -32,17 +36,29 @@ export interface PlannedDeployment extends WorkloadDeployment {
 
 export interface Plan {
   scenario: Scenario;
+  /** The version measured, probed and replayed on: the first the scenario lists. */
   kubernetesVersion: string;
+  /**
+   * Every version whose admission the run observes, the first being `kubernetesVersion`: one
+   * unless a scenario lists several and the provider brings each up (kind).
+   */
+  kubernetesVersions: string[];
   clusters: PlannedCluster[];
   deployments: PlannedDeployment[];
 }
 
 export interface PlanInputs {
   images: Pick<ImageSet, BuiltInAppName | 'pullPolicy'>;
-  /** The cluster of the whole run (no pool), or of one pool with layout per-pool. */
-  clusterName: (pool?: string) => string;
-  /** The pools as the kubelets have them; without, as the scenario declares them. */
-  facts?: Pick<ClusterFacts, 'kubernetesVersion' | 'pools' | 'kernelSysctls'>;
+  /**
+   * The cluster of the whole run (no pool), or of one pool with layout per-pool; `version` is
+   * given only when the run brings up several Kubernetes versions.
+   */
+  clusterName: (pool?: string, version?: string) => string;
+  /**
+   * The pools as the kubelets have them, and the versions the provider brings up (its
+   * `kubernetesVersions`, else only `kubernetesVersion`); without, as the scenario declares them.
+   */
+  facts?: Pick<ClusterFacts, 'kubernetesVersion' | 'pools' | 'kernelSysctls'> & Partial<Pick<ClusterFacts, 'kubernetesVersions'>>;
   /** NodePort where a load container beside the cluster may need it (kind); else ClusterIP. */
   serviceType: 'NodePort' | 'ClusterIP';
 }
@@ -60,12 +76,14 @@ export function poolSelector(pool: Pick<ScenarioPool, 'name' | 'nodeSelector'>):
  */
 export function buildPlan(scenario: Scenario, inputs: PlanInputs): Plan {
   const spec = scenario.spec;
-  const kubernetesVersion = inputs.facts?.kubernetesVersion ?? spec.kubernetesVersion;
-  const kernelSysctls = inputs.facts?.kernelSysctls;
+  const facts = inputs.facts;
+  const versions = facts ? facts.kubernetesVersions?.map((entry) => entry.kubernetesVersion) ?? [facts.kubernetesVersion] : [...spec.kubernetesVersions];
+  const kubernetesVersion = versions[0] ?? spec.kubernetesVersion;
+  const kernelSysctls = facts?.kernelSysctls;
   // The scenario's namespace Pod Security (the run puts these labels on its namespace).
   const podSecurity = scenarioPodSecurity(scenario);
   const pools: PlannedPool[] = spec.pools.map((pool) => {
-    const observed = inputs.facts?.pools.find((facts) => facts.pool === pool.name);
+    const observed = facts?.pools.find((entry) => entry.pool === pool.name);
     return {
       name: pool.name,
       allowedUnsafeSysctls: [...(observed?.allowedUnsafeSysctls ?? pool.allowedUnsafeSysctls)],
@@ -75,10 +93,12 @@ export function buildPlan(scenario: Scenario, inputs: PlanInputs): Plan {
       ...(observed?.pinnedNodes ? { pinnedNodes: [...observed.pinnedNodes] } : {}),
     };
   });
-  const clusters: PlannedCluster[] = spec.layout === 'per-pool'
-    ? pools.map((pool) => ({ name: inputs.clusterName(pool.name), pools: [pool] }))
-    : [{ name: inputs.clusterName(), pools }];
-  const clusterOf = (pool: string) => clusters.find((cluster) => cluster.pools.some((p) => p.name === pool))?.name ?? '';
+  // Several versions: the same clusters once per version, named with it; one version keeps its names.
+  const clusterName = (pool: string | undefined, version: string) => (versions.length > 1 ? inputs.clusterName(pool, version) : inputs.clusterName(pool));
+  const clusters: PlannedCluster[] = versions.flatMap((version) => (spec.layout === 'per-pool'
+    ? pools.map((pool) => ({ name: clusterName(pool.name, version), kubernetesVersion: version, pools: [pool] }))
+    : [{ name: clusterName(undefined, version), kubernetesVersion: version, pools }]));
+  const clusterOf = (pool: string, version: string) => clusters.find((cluster) => cluster.kubernetesVersion === version && cluster.pools.some((p) => p.name === pool))?.name ?? '';
   // An upstream serves the workloads that call it: it stays as long as they do.
   const upstreams = spec.workloads.flatMap((workload) => (workload.upstream ? [workload.upstream] : []));
   const usedLater = [...[...(spec.load ?? []), ...(spec.ipc ?? []), ...(spec.isolation ?? [])].map((entry) => entry.workload), ...upstreams];
@@ -87,53 +107,57 @@ export function buildPlan(scenario: Scenario, inputs: PlanInputs): Plan {
   const retainedWorkloads = new Set(everyWorkload ? spec.workloads.map((workload) => workload.name) : usedLater);
 
   const deployments: PlannedDeployment[] = [];
-  for (const workload of spec.workloads) {
-    const targetPools = workload.pool === '*' ? pools.map((pool) => pool.name) : [workload.pool];
-    for (const poolName of targetPools) {
-      const pool = pools.find((candidate) => candidate.name === poolName);
-      if (!pool) continue;
-      for (const variant of workload.variants) {
-        const sysctls = Object.fromEntries(Object.entries(variant.sysctls ?? {}).map(([name, value]) => [name, String(value)]));
-        const name = deploymentName(workload.name, variant.name, pool.name, targetPools.length > 1);
-        const prediction = predictAdmission(
-          Object.entries(sysctls).map(([name, value]) => ({ name, value })),
-          { allowedUnsafeSysctls: pool.allowedUnsafeSysctls, kubernetesVersion, ...(kernelSysctls ? { kernelSysctls } : {}) },
-          {
-            hostNetwork: workload.hostNetwork, hostIPC: workload.hostIPC, ...(podSecurity ? { podSecurity } : {}),
-            object: { kind: workload.kind, name, podSpecPath: 'spec.template.spec' },
-          },
-        );
-        const explicit = (spec.admission ?? []).find((entry) => entry.workload === workload.name
-          && (entry.variant === undefined || entry.variant === variant.name)
-          && (entry.pool === undefined || entry.pool === pool.name));
-        deployments.push({
-          name,
-          workload: workload.name,
-          variant: variant.name,
-          pool: pool.name,
-          cluster: clusterOf(pool.name),
-          kind: workload.kind,
-          app: workload.app,
-          ...(workload.image ? { own: workload.image } : {}),
-          image: imageOf(workload, inputs.images),
-          ...(workload.upstream ? { upstream: upstreamAddress(spec.workloads, workload.upstream, pool.name, pools.length) } : {}),
-          imagePullPolicy: inputs.images.pullPolicy,
-          replicas: workload.kind === 'DaemonSet' ? 1 : workload.replicas ?? 1,
-          sysctls,
-          settings: Object.fromEntries(Object.entries(workload.settings ?? {}).map(([key, value]) => [key, String(value)])),
-          nodeSelector: { ...pool.nodeSelector },
-          ...(pool.pinnedNodes ? { pinnedNodes: [...pool.pinnedNodes] } : {}),
-          serviceType: inputs.serviceType,
-          hostNetwork: workload.hostNetwork,
-          hostIPC: workload.hostIPC,
-          prediction,
-          expected: explicit?.expect ?? outcomeOf(prediction),
-          retained: retainedWorkloads.has(workload.name),
-        });
+  for (const version of versions) {
+    for (const workload of spec.workloads) {
+      const targetPools = workload.pool === '*' ? pools.map((pool) => pool.name) : [workload.pool];
+      for (const poolName of targetPools) {
+        const pool = pools.find((candidate) => candidate.name === poolName);
+        if (!pool) continue;
+        for (const variant of workload.variants) {
+          const sysctls = Object.fromEntries(Object.entries(variant.sysctls ?? {}).map(([name, value]) => [name, String(value)]));
+          const name = deploymentName(workload.name, variant.name, pool.name, targetPools.length > 1);
+          const prediction = predictAdmission(
+            Object.entries(sysctls).map(([name, value]) => ({ name, value })),
+            { allowedUnsafeSysctls: pool.allowedUnsafeSysctls, kubernetesVersion: version, ...(kernelSysctls ? { kernelSysctls } : {}) },
+            {
+              hostNetwork: workload.hostNetwork, hostIPC: workload.hostIPC, ...(podSecurity ? { podSecurity } : {}),
+              object: { kind: workload.kind, name, podSpecPath: 'spec.template.spec' },
+            },
+          );
+          const explicit = (spec.admission ?? []).find((entry) => entry.workload === workload.name
+            && (entry.variant === undefined || entry.variant === variant.name)
+            && (entry.pool === undefined || entry.pool === pool.name));
+          deployments.push({
+            name,
+            workload: workload.name,
+            variant: variant.name,
+            pool: pool.name,
+            cluster: clusterOf(pool.name, version),
+            kubernetesVersion: version,
+            kind: workload.kind,
+            app: workload.app,
+            ...(workload.image ? { own: workload.image } : {}),
+            image: imageOf(workload, inputs.images),
+            ...(workload.upstream ? { upstream: upstreamAddress(spec.workloads, workload.upstream, pool.name, pools.length) } : {}),
+            imagePullPolicy: inputs.images.pullPolicy,
+            replicas: workload.kind === 'DaemonSet' ? 1 : workload.replicas ?? 1,
+            sysctls,
+            settings: Object.fromEntries(Object.entries(workload.settings ?? {}).map(([key, value]) => [key, String(value)])),
+            nodeSelector: { ...pool.nodeSelector },
+            ...(pool.pinnedNodes ? { pinnedNodes: [...pool.pinnedNodes] } : {}),
+            serviceType: inputs.serviceType,
+            hostNetwork: workload.hostNetwork,
+            hostIPC: workload.hostIPC,
+            prediction,
+            expected: explicit?.expect ?? outcomeOf(prediction),
+            // Measurements, proofs and procedures run on the first version only; the others are observed for admission.
+            retained: version === kubernetesVersion && retainedWorkloads.has(workload.name),
+          });
+        }
       }
     }
   }
-  return { scenario, kubernetesVersion, clusters, deployments };
+  return { scenario, kubernetesVersion, kubernetesVersions: versions, clusters, deployments };
 }
 
 /**
@@ -171,13 +195,15 @@ export function outcomeOf(prediction: AdmissionPrediction): PlannedDeployment['e
 
 /**
  * Cluster names: sb-<scenario>[-<pool>]-<short run id> by default, unique per run and readable;
- * with --name, that name (and <name>-<pool> per pool). At most 45 characters, since kind derives
+ * with --name, that name (and <name>-<pool> per pool). A run of several Kubernetes versions adds
+ * the version (sb-<scenario>[-<pool>]-1-36-<id>, <name>[-<pool>]-1-36). At most 45 characters, since kind derives
  * node container names (and so hostnames, at most 63 characters) from them.
  */
-export function clusterNamer(scenarioName: string, shortId: string, fixed?: string): (pool?: string) => string {
-  return (pool?: string) => {
-    if (fixed !== undefined) return pool ? shortened(objectName(fixed, pool), 45) : fixed;
-    return `${clusterName(scenarioName, pool)}-${shortId}`;
+export function clusterNamer(scenarioName: string, shortId: string, fixed?: string): (pool?: string, version?: string) => string {
+  return (pool?: string, version?: string) => {
+    const parts = [...(pool ? [pool] : []), ...(version ? [version] : [])];
+    if (fixed !== undefined) return parts.length > 0 ? shortened(objectName(fixed, ...parts), 45) : fixed;
+    return `${clusterName(scenarioName, pool, version)}-${shortId}`;
   };
 }
 
@@ -185,8 +211,8 @@ export function clusterNamer(scenarioName: string, shortId: string, fixed?: stri
  * kind cluster names without the run's id: sb-<scenario>[-<pool>]. A longer name is cut and ends
  * in a hash of the whole, so that two pools whose names share a long beginning stay two clusters.
  */
-export function clusterName(runKey: string, pool?: string): string {
-  return shortened(objectName('sb', runKey, ...(pool ? [pool] : [])), 40);
+export function clusterName(runKey: string, pool?: string, version?: string): string {
+  return shortened(objectName('sb', runKey, ...(pool ? [pool] : []), ...(version ? [version] : [])), 40);
 }
 
 function shortened(full: string, max: number): string {

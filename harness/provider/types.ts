@@ -146,10 +146,15 @@ export interface PoolFacts {
 }
 
 export interface ClusterFacts {
-  /** "X.Y": the version admission is predicted for. */
+  /** "X.Y": the version admission is predicted for (and measured on). */
   kubernetesVersion: string;
   /** The full version as the API server reports it, or the node image's. */
   kubernetesPatch: string;
+  /**
+   * Every version the provider brings up, the first being the one above: present when a scenario
+   * lists several and the provider makes a cluster per version (kind). Absent: that one only.
+   */
+  kubernetesVersions?: ReadonlyArray<{ kubernetesVersion: string; kubernetesPatch: string }>;
   versionSource: 'node-image' | 'api-server';
   pools: PoolFacts[];
   /** Names the nodes' kernel has, when the provider can know them (kind: this machine's). */
@@ -173,6 +178,8 @@ export interface ProviderEnvironment {
   /** kind's version, or the API server's address for an existing cluster. */
   detail: string;
   nodeImage?: string;
+  /** Several Kubernetes versions: each minor's node image ("1.36" -> reference). */
+  nodeImages?: Record<string, string>;
   /** What runs the node containers on this machine (kind), e.g. "Docker 28.3.1". */
   containerRuntime?: string;
 }

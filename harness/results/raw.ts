@@ -59,6 +59,17 @@ export const EnvironmentSchema = z.object({
   sysctlBench: z.object({ version: z.string(), commit: z.string().optional(), dirty: z.boolean().optional() }).optional(),
   /** Where the nodes differ from the scenario or from each other, as found before the run (also recorded as notes). */
   findings: z.array(z.string()).optional(),
+  /**
+   * Present when the run brought up several Kubernetes versions (admission observed side by side;
+   * measured on the first): each minor in the scenario's order, its patch, node image and clusters.
+   * `kubernetesVersion` above is the first one's.
+   */
+  kubernetesVersions: z.array(z.object({
+    minor: z.string(),
+    patch: z.string(),
+    nodeImage: z.string().optional(),
+    clusters: z.array(z.string()),
+  })).optional(),
 });
 
 /** What an operator applies to roll the tuning out; produced by the pipeline, shown verbatim. */
@@ -66,6 +77,18 @@ export const RolloutSchema = z.object({
   dropIn: z.string(),
   kubeletConfiguration: z.string(),
   openshiftKubeletConfig: z.string(),
+});
+
+/**
+ * What an operator must know beside the rollout artifacts (results 1.3): a Pod Security level that
+ * refuses the tuning at the API server whatever the kubelets allow (`pod-security`), and a sysctl
+ * the kubelet itself writes on every node it starts on (`kubelet-enforced`). From the scenario.
+ */
+export const RolloutNoteSchema = z.object({
+  kind: z.enum(['pod-security', 'kubelet-enforced']),
+  message: z.string(),
+  /** The scenario field it is about (spec.workloads[0].variants[1].sysctls.vm.overcommit_memory). */
+  source: z.string().optional(),
 });
 
 export const RunStartedSchema = z.object({
@@ -81,6 +104,7 @@ export const RunStartedSchema = z.object({
   environment: EnvironmentSchema,
   loadGenerator: z.object({ name: z.string(), version: z.string() }),
   rollout: RolloutSchema.optional(),
+  rolloutNotes: z.array(RolloutNoteSchema).optional(),
   /** Command-line overrides of the scenario (`--scale`, `--repetitions`, `--warmup`); a scale changes what is measured. */
   runOptions: z.object({ scale: z.number().optional(), repetitions: z.number().optional(), warmup: z.number().optional() }).optional(),
 });
@@ -107,6 +131,8 @@ export const AdmissionSchema = z.object({
   workload: z.string(),
   variant: z.string(),
   pool: z.string(),
+  /** "X.Y": the Kubernetes minor of the cluster it was deployed on (recorded from results 1.3). */
+  kubernetesVersion: z.string().optional(),
   kind: WorkloadKindSchema,
   sysctls: sysctlValues,
   predicted: z.object({
@@ -271,6 +297,7 @@ export type NodeInfo = z.infer<typeof NodeInfoSchema>;
 export type Provider = z.infer<typeof ProviderSchema>;
 export type Environment = z.infer<typeof EnvironmentSchema>;
 export type Rollout = z.infer<typeof RolloutSchema>;
+export type RolloutNote = z.infer<typeof RolloutNoteSchema>;
 export type RunStarted = z.infer<typeof RunStartedSchema>;
 export type PhaseRecord = z.infer<typeof PhaseSchema>;
 export type AdmissionOutcome = z.infer<typeof AdmissionOutcomeSchema>;

@@ -28,17 +28,31 @@ export function describeEnvironment(plan: Plan, facts: ClusterFacts, provider: P
     ...(onKind ? { cgroupVersion: cgroupVersion() } : {}),
     sysctlBench: buildInfo(),
     ...(findings.length > 0 ? { findings } : {}),
+    ...(plan.kubernetesVersions.length > 1 ? {
+      kubernetesVersions: plan.kubernetesVersions.map((minor) => {
+        const nodeImage = provider.nodeImages?.[minor];
+        return {
+          minor, patch: patchOf(facts, minor), ...(nodeImage ? { nodeImage } : {}),
+          clusters: plan.clusters.filter((cluster) => cluster.kubernetesVersion === minor).map((cluster) => cluster.name),
+        };
+      }),
+    } : {}),
   };
+}
+
+/** The full version of a minor the run brings up: the provider's word for it. */
+function patchOf(facts: ClusterFacts, minor: string): string {
+  return facts.kubernetesVersions?.find((entry) => entry.kubernetesVersion === minor)?.kubernetesPatch ?? facts.kubernetesPatch;
 }
 
 /** kind nodes as planned: the flags sysctl-bench gives each kubelet, on this machine's kernel. */
 function kindNodes(plan: Plan, facts: ClusterFacts): NodeInfo[] {
-  return plannedKindNodes(plan).map((node) => ({
+  return plan.clusters.flatMap((cluster) => plannedKindNodes({ ...plan, clusters: [cluster] }).map((node) => ({
     ...node,
     kernel: release(),
-    kubeletVersion: `v${facts.kubernetesPatch}`,
+    kubeletVersion: `v${patchOf(facts, cluster.kubernetesVersion)}`,
     ...(node.role === 'worker' ? { kubeletConfig: { allowedUnsafeSysctls: node.allowedUnsafeSysctls }, kubeletConfigSource: 'planned (from the scenario)' } : {}),
-  }));
+  })));
 }
 
 function observedNodes(facts: ClusterFacts): NodeInfo[] {

@@ -64,7 +64,7 @@ export async function makeProvider(choice: ProviderChoice, keep: boolean, scenar
   switch (choice.kind) {
     case 'kind': {
       const { KindProvider } = await import('../provider/kind/provider.js');
-      return new KindProvider({ keep, kubernetesVersion: scenario.spec.kubernetesVersion });
+      return new KindProvider({ keep, kubernetesVersions: scenario.spec.kubernetesVersions });
     }
     case 'existing': {
       const { ExistingProvider } = await import('../provider/existing/provider.js');

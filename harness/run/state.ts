@@ -62,11 +62,22 @@ export function clusterOf(state: RunState, name: string): Cluster {
   return cluster;
 }
 
-/** Admitted deployments of a workload (its variants on their pools), in plan order. */
+/**
+ * Admitted deployments of a workload (its variants on their pools), in plan order, on the version
+ * measured (the first the scenario lists): the other versions' are observed for admission only.
+ */
 export function admittedOf(state: RunState, workload?: string): PlannedDeployment[] {
+  const measured = need(state.plan, 'the plan').kubernetesVersion;
   return need(state.deployed, 'the deployed workloads')
-    .filter((entry) => entry.admitted && (workload === undefined || entry.deployment.workload === workload))
+    .filter((entry) => entry.admitted && entry.deployment.kubernetesVersion === measured && (workload === undefined || entry.deployment.workload === workload))
     .map((entry) => entry.deployment);
+}
+
+/** The clusters of the version measured, probed and replayed on (every cluster, unless the run has several versions). */
+export function measuredClusters(state: RunState): Cluster[] {
+  const plan = need(state.plan, 'the plan');
+  const names = new Set(plan.clusters.filter((cluster) => cluster.kubernetesVersion === plan.kubernetesVersion).map((cluster) => cluster.name));
+  return need(state.clusters, 'the clusters').filter((cluster) => names.has(cluster.name));
 }
 
 /** Every sysctl the scenario names: watched on the kernel before and after the run. */

@@ -89,7 +89,9 @@ export class ExistingProvider implements ClusterProvider {
       kubernetesVersion = NEWEST_MODELLED;
       findings.push(`the cluster runs Kubernetes ${gitVersion}; the policy model covers ${OLDEST_MODELLED} to ${NEWEST_MODELLED}: predictions use ${NEWEST_MODELLED}`);
     }
-    if (minor !== scenario.spec.kubernetesVersion) {
+    if (scenario.spec.kubernetesVersions.length > 1) {
+      findings.push(`the scenario lists Kubernetes ${scenario.spec.kubernetesVersions.join(', ')}; an existing cluster runs one version (${gitVersion}): admission is observed on it only`);
+    } else if (minor !== scenario.spec.kubernetesVersion) {
       findings.push(`the scenario declares Kubernetes ${scenario.spec.kubernetesVersion}; the cluster runs ${gitVersion}: predictions use the cluster's version`);
     }
     const nodes = await listNodes(kube);

@@ -10,7 +10,7 @@ export function kindConfigFor(plan: Plan, clusterName: string, nodeImage?: strin
   for (const pool of cluster.pools) checkKubeletLabels(pool);
   return kindClusterConfig({
     name: cluster.name,
-    kubernetesVersion: plan.kubernetesVersion,
+    kubernetesVersion: cluster.kubernetesVersion,
     ...(nodeImage ? { nodeImage } : {}),
     pools: cluster.pools.map((pool) => ({ name: pool.name, allowedUnsafeSysctls: pool.allowedUnsafeSysctls, labels: pool.labels })),
     // The CI hosts run cgroup v1; from Kubernetes 1.35 the kubelet refuses it unless told otherwise.

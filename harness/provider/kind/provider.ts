@@ -33,8 +33,8 @@ import { createRunNetwork, kindClustersOnMachine, nodeNetwork, removeNetwork, ru
 export interface KindProviderOptions {
   /** Keep the clusters after the run (and reuse one of the same name). */
   keep: boolean;
-  /** The scenario's Kubernetes minor: it picks the node image. */
-  kubernetesVersion: string;
+  /** The scenario's Kubernetes minors (one, or several side by side): each picks its clusters' node image. */
+  kubernetesVersions: readonly string[];
 }
 
 /**
@@ -48,18 +48,29 @@ export class KindProvider implements ClusterProvider {
   readonly phaseNames = { up: 'cluster-create', down: 'cluster-delete' } as const;
   readonly loadsImages = true;
   readonly kernelWitness = 'host' as const;
-  private nodeImage: string | undefined;
+  /** The node image of each Kubernetes minor, once prepared. */
+  private readonly nodeImages = new Map<string, string>();
   /** The Docker network of the run's clusters (its own, or a kept cluster's). */
   private network: string | undefined;
 
   constructor(private readonly options: KindProviderOptions) {}
 
-  /** Docker, kind and the images, for the scenario's Kubernetes minor (its node image is picked, or built, here). */
+  /** Docker, kind and the images, for each of the scenario's Kubernetes minors (their node images are picked, or built, here). */
   async prepare(run: ProviderRun): Promise<void> {
-    await ensureArtefacts(runArtefactIdsFor(this.options.kubernetesVersion), (event) => {
+    const ids = [...new Set(this.options.kubernetesVersions.flatMap((version) => runArtefactIdsFor(version)))];
+    await ensureArtefacts(ids, (event) => {
       if (event.kind === 'step' || event.kind === 'built') run.say(`  ${event.artefact.title}: ${event.detail}`);
     });
-    this.nodeImage = await nodeImageRef(this.options.kubernetesVersion);
+    for (const version of this.options.kubernetesVersions) this.nodeImages.set(version, await nodeImageRef(version));
+  }
+
+  private async nodeImage(version: string): Promise<string> {
+    let image = this.nodeImages.get(version);
+    if (!image) {
+      image = await nodeImageRef(version);
+      this.nodeImages.set(version, image);
+    }
+    return image;
   }
 
   async images(): Promise<ImageSet> {
@@ -70,12 +81,14 @@ export class KindProvider implements ClusterProvider {
     return removeKindLeftovers(run.runId, run.say);
   }
 
-  /** kind nodes are configured from the scenario: what it declares is what the kubelets get. */
+  /** kind nodes are configured from the scenario: what it declares is what the kubelets get, on every version it lists. */
   async observe(scenario: Scenario): Promise<ClusterFacts> {
     await requireLocalImages(scenario);
+    const versions = scenario.spec.kubernetesVersions;
     return {
       kubernetesVersion: scenario.spec.kubernetesVersion,
       kubernetesPatch: kubernetesPatch(scenario.spec.kubernetesVersion),
+      ...(versions.length > 1 ? { kubernetesVersions: versions.map((version) => ({ kubernetesVersion: version, kubernetesPatch: kubernetesPatch(version) })) } : {}),
       versionSource: 'node-image',
       kernelSysctls: kernelSysctlInventory(),
       findings: [],
@@ -86,7 +99,6 @@ export class KindProvider implements ClusterProvider {
   }
 
   async up(plan: Plan, run: ProviderRun): Promise<Cluster[]> {
-    const image = this.nodeImage ?? await nodeImageRef(this.options.kubernetesVersion);
     const existing = new Set(await listClusters(run.signal));
     const workDir = join(run.runDir, 'kube');
     const clusters: Cluster[] = [];
@@ -109,7 +121,8 @@ export class KindProvider implements ClusterProvider {
         if (existing.has(planned.name)) {
           throw new EnvironmentError(`a kind cluster named ${planned.name} exists already`, { fix: 'pass --keep to reuse it, another --name, or delete it: kind delete cluster --name ' + planned.name });
         }
-        run.say(`  creating ${planned.name} on network ${network}: ${planned.pools.map((pool) => `${pool.name} [${pool.allowedUnsafeSysctls.join(',') || 'no unsafe'}]`).join(', ')}`);
+        const image = await this.nodeImage(planned.kubernetesVersion);
+        run.say(`  creating ${planned.name} (Kubernetes ${planned.kubernetesVersion}) on network ${network}: ${planned.pools.map((pool) => `${pool.name} [${pool.allowedUnsafeSysctls.join(',') || 'no unsafe'}]`).join(', ')}`);
         kubeconfig = await createCluster({
           name: planned.name, image, config: kindConfigFor(plan, planned.name, image), workDir, network, logFile: run.logFile('cluster-create'), signal: run.signal,
         }).catch(async (error: unknown) => { throw await explainCreateFailure(error); });
@@ -175,9 +188,11 @@ export class KindProvider implements ClusterProvider {
   }
 
   async environment(): Promise<ProviderEnvironment> {
+    const primary = this.nodeImages.get(this.options.kubernetesVersions[0] ?? '');
     const docker = await run('docker', ['version', '--format', '{{.Server.Version}}'], { allowFailure: true });
     return {
-      provider: 'kind', detail: `kind ${await kindVersion()}`, ...(this.nodeImage ? { nodeImage: this.nodeImage } : {}),
+      provider: 'kind', detail: `kind ${await kindVersion()}`, ...(primary ? { nodeImage: primary } : {}),
+      ...(this.nodeImages.size > 1 ? { nodeImages: Object.fromEntries(this.nodeImages) } : {}),
       ...(docker.exitCode === 0 && docker.stdout.trim() ? { containerRuntime: `Docker ${docker.stdout.trim()}` } : {}),
     };
   }

@@ -15,7 +15,9 @@ export const deployPhase: Phase = {
   name: () => 'deploy',
   applies: () => true,
   async run(state) {
-    const deployments = need(state.plan, 'the plan').deployments;
+    const plan = need(state.plan, 'the plan');
+    const deployments = plan.deployments;
+    const several = plan.kubernetesVersions.length > 1;
     const deployed: DeployedWorkload[] = [];
     let index = 0;
     for (const deployment of deployments) {
@@ -24,7 +26,7 @@ export const deployPhase: Phase = {
       const record = await deployOne(objects, deployment);
       await state.run.record(record);
       const mark = record.match ? '✔' : '✖';
-      state.run.say(`  ${mark} [${index}/${deployments.length}] ${deployment.kind} ${deployment.name} on ${deployment.pool}: predicted ${record.predicted.outcome}, observed ${record.observed.outcome}${record.observed.reason ? ` (${record.observed.reason})` : ''}`);
+      state.run.say(`  ${mark} [${index}/${deployments.length}] ${deployment.kind} ${deployment.name} on ${deployment.pool}${several ? ` (Kubernetes ${deployment.kubernetesVersion})` : ''}: predicted ${record.predicted.outcome}, observed ${record.observed.outcome}${record.observed.reason ? ` (${record.observed.reason})` : ''}`);
       const admitted = record.observed.outcome === 'admitted';
       if (!deployment.retained || !admitted) await objects.remove(deployment);
       deployed.push({ deployment, admitted });
@@ -44,6 +46,7 @@ export async function deployOne(objects: ClusterObjects, deployment: PlannedDepl
     workload: deployment.workload,
     variant: deployment.variant,
     pool: deployment.pool,
+    kubernetesVersion: deployment.kubernetesVersion,
     kind: deployment.kind,
     sysctls: deployment.sysctls,
     predicted,

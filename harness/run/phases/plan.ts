@@ -1,6 +1,9 @@
 import { stringify } from 'yaml';
 import { buildPlan } from '../../plan/plan.js';
-import { kubeletConfiguration, kubeletExtraArgsLine, openshiftKubeletConfig } from '../../policy/index.js';
+import { kubeletConfiguration, kubeletExtraArgsLine, openshiftKubeletConfig, scenarioKubeletEnforcedWarnings, scenarioPodSecurityNotes } from '../../policy/index.js';
+import { runNamespace } from '../../provider/namespace.js';
+import type { RolloutNote } from '../../results/raw.js';
+import type { Scenario } from '../../scenario/schema.js';
 import { describeEnvironment } from '../environment.js';
 import { need, type Phase } from '../state.js';
 
@@ -28,7 +31,12 @@ export const planPhase: Phase = {
       images, clusterName: state.clusterName, facts, serviceType: state.provider.capabilities.containerLoad ? 'NodePort' : 'ClusterIP',
     });
     state.plan = plan;
+    if (plan.kubernetesVersions.length > 1) {
+      state.run.say(`  admission observed on Kubernetes ${plan.kubernetesVersions.join(', ')}; measurements, proofs and procedures on ${plan.kubernetesVersion}`);
+    }
     const rollout = rolloutArtifacts([...new Set(state.scenario.spec.pools.flatMap((pool) => pool.allowedUnsafeSysctls))]);
+    const notes = rolloutNotes({ ...state.scenario, spec: { ...state.scenario.spec, kubernetesVersions: plan.kubernetesVersions } }, runNamespace(state.run.shortId));
+    for (const note of notes) state.run.say(`  ! ${note.message}`);
     await state.run.record({
       type: 'run-started',
       runId: state.run.runId,
@@ -37,10 +45,22 @@ export const planPhase: Phase = {
       environment: describeEnvironment(plan, facts, await state.provider.environment()),
       loadGenerator: { name: 'sysctl-bench loadgen', version: images.loadgen.split(':').at(-1) ?? 'unknown' },
       ...(rollout ? { rollout } : {}),
+      ...(notes.length > 0 ? { rolloutNotes: notes } : {}),
       runOptions: state.settings.runOptions,
     });
   },
 };
+
+/**
+ * What no kubelet allowlist changes, for the report's rollout section: the namespace's Pod Security
+ * refusing a sysctl at the API server (per version the run observes), and sysctls the kubelet sets itself.
+ */
+export function rolloutNotes(scenario: Scenario, namespace: string): RolloutNote[] {
+  return [
+    ...scenarioPodSecurityNotes(scenario, namespace).map((message) => ({ kind: 'pod-security' as const, message })),
+    ...scenarioKubeletEnforcedWarnings(scenario).map((warning) => ({ kind: 'kubelet-enforced' as const, message: warning.message, source: warning.source })),
+  ];
+}
 
 /** What an operator applies; none when the scenario's tuning needs no kubelet allowance (safe or client-side sysctls). */
 function rolloutArtifacts(allowlist: readonly string[]) {

@@ -6,7 +6,7 @@ import { poll } from '../abort.js';
 import {
   applyKubeletExtraArgs, awaitKubeletRefusal, awaitKubeletRunning, describeUnit, illegalAllowlistLine, readSysconfig, runbookLine,
 } from '../kubelet-runbook.js';
-import { need, type Phase, type RunState } from '../state.js';
+import { measuredClusters, need, type Phase, type RunState } from '../state.js';
 
 type Procedure = NonNullable<Plan['scenario']['spec']['procedures']>[number];
 
@@ -33,7 +33,7 @@ export const proceduresPhase: Phase = {
         state.run.say(`  - ${message}`);
         continue;
       }
-      const cluster = need(state.clusters, 'the clusters').find((candidate) => candidate.nodes.some((node) => node.pool === procedure.pool));
+      const cluster = measuredClusters(state).find((candidate) => candidate.nodes.some((node) => node.pool === procedure.pool));
       const nodeName = cluster?.nodes.find((candidate) => candidate.pool === procedure.pool)?.name;
       if (!cluster || !nodeName) throw new Error(`procedure ${procedure.kind}: no node in pool ${procedure.pool}`);
       const node = await cluster.node(nodeName);
@@ -55,7 +55,7 @@ export const proceduresPhase: Phase = {
 };
 
 async function runbook(state: RunState, cluster: Cluster, plan: Plan, node: NodeAccess, procedure: Procedure): Promise<IsolationRecord> {
-  const template = plan.deployments.find((deployment) => deployment.workload === procedure.workload
+  const template = plan.deployments.find((deployment) => deployment.kubernetesVersion === plan.kubernetesVersion && deployment.workload === procedure.workload
     && (procedure.variant === undefined || deployment.variant === procedure.variant));
   if (!template) throw new Error(`runbook: no workload ${procedure.workload}${procedure.variant ? `/${procedure.variant}` : ''} in the plan`);
   const pool = plan.clusters.flatMap((candidate) => candidate.pools).find((candidate) => candidate.name === procedure.pool);
