@@ -26,8 +26,12 @@ export function registerPlan(program: Command): void {
       const plan = buildPlan(scenario, {
         images: { ...builtInImages((app) => `sysctl-bench/${app}`), pullPolicy: 'Never' },
         // A run appends its short id (sb-<scenario>-<id>) unless given --name.
-        clusterName: options.name ? clusterNamer(scenario.metadata.name, '', options.name) : (pool) => clusterName(scenario.metadata.name, pool),
-        facts: { kubernetesVersion: scenario.spec.kubernetesVersion, pools: [], kernelSysctls: kernelSysctlInventory() },
+        clusterName: options.name ? clusterNamer(scenario.metadata.name, '', options.name) : (pool, version) => clusterName(scenario.metadata.name, pool, version),
+        // kind brings every listed version up, a cluster each (an existing cluster runs only its own).
+        facts: {
+          kubernetesVersion: scenario.spec.kubernetesVersion, pools: [], kernelSysctls: kernelSysctlInventory(),
+          kubernetesVersions: scenario.spec.kubernetesVersions.map((version) => ({ kubernetesVersion: version, kubernetesPatch: version })),
+        },
         serviceType: 'NodePort',
       });
       if (options.kindConfig) {
@@ -57,11 +61,11 @@ function summarise(plan: Plan) {
     kubernetesVersion: plan.kubernetesVersion,
     clusters: plan.clusters,
     deployments: plan.deployments.map((deployment) => ({
-      name: deployment.name, cluster: deployment.cluster, pool: deployment.pool, kind: deployment.kind, workload: deployment.workload,
+      name: deployment.name, cluster: deployment.cluster, kubernetesVersion: deployment.kubernetesVersion, pool: deployment.pool, kind: deployment.kind, workload: deployment.workload,
       variant: deployment.variant, sysctls: deployment.sysctls, expected: deployment.expected, retained: deployment.retained,
       reason: deployment.prediction.reason, message: deployment.prediction.message,
     })),
-    // Every version the scenario lists, side by side (the deployments above are for the first).
+    // Every version the scenario lists, side by side.
     byVersion: predictScenario(plan.scenario).map((entry) => ({
       kubernetesVersion: entry.kubernetesVersion, workload: entry.workload, variant: entry.variant, pool: entry.pool,
       expected: entry.outcome, reason: entry.prediction.reason ?? null, message: entry.prediction.message ?? null,
@@ -76,13 +80,14 @@ function summarise(plan: Plan) {
 function formatPlan(plan: Plan): string {
   const lines = [`scenario ${plan.scenario.metadata.name} (Kubernetes ${plan.kubernetesVersion})`];
   for (const cluster of plan.clusters) {
-    lines.push(`cluster ${cluster.name}`);
+    lines.push(`cluster ${cluster.name}${plan.kubernetesVersions.length > 1 ? ` (Kubernetes ${cluster.kubernetesVersion})` : ''}`);
     for (const pool of cluster.pools) lines.push(`  worker pool ${pool.name}: --allowed-unsafe-sysctls=${pool.allowedUnsafeSysctls.join(',') || '(none)'}`);
   }
   for (const deployment of plan.deployments) {
     const sysctls = Object.entries(deployment.sysctls).map(([name, value]) => `${name}=${value}`).join(' ') || '(no sysctls)';
     const why = deployment.expected === 'admitted' ? '' : ` — ${deployment.prediction.message ?? deployment.prediction.reason ?? ''}`;
-    lines.push(`${deployment.expected.padEnd(11)} ${deployment.kind} ${deployment.name} on ${deployment.pool}: ${sysctls}${why}`);
+    const version = plan.kubernetesVersions.length > 1 ? ` (Kubernetes ${deployment.kubernetesVersion})` : '';
+    lines.push(`${deployment.expected.padEnd(11)} ${deployment.kind} ${deployment.name} on ${deployment.pool}${version}: ${sysctls}${why}`);
   }
   const versions = plan.scenario.spec.kubernetesVersions;
   if (versions.length > 1) {

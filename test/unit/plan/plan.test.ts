@@ -96,3 +96,39 @@ describe('kind-configs/', () => {
     }
   });
 });
+
+describe('buildPlan with several Kubernetes versions', () => {
+  const scenario = loadScenario('scenarios/version-matrix.yaml');
+  const plan = buildPlan(scenario, inputs(scenario));
+
+  it('plans a cluster per version, named with it, the first version measured', () => {
+    expect(plan.kubernetesVersions).toEqual(['1.37', '1.36']);
+    expect(plan.kubernetesVersion).toBe('1.37');
+    expect(plan.clusters.map((cluster) => [cluster.name, cluster.kubernetesVersion])).toEqual([
+      ['sb-version-matrix-1-37-ab12', '1.37'], ['sb-version-matrix-1-36-ab12', '1.36'],
+    ]);
+    expect(buildPlan(scenario, inputs(scenario, { clusterName: clusterNamer('version-matrix', '', 'mine') })).clusters.map((cluster) => cluster.name))
+      .toEqual(['mine-1-37', 'mine-1-36']);
+  });
+
+  it('deploys every workload on each version, predicted for that version: tcp_slow_start_after_idle is safe from 1.37', () => {
+    const rows = plan.deployments.map((d) => [d.kubernetesVersion, d.cluster, d.variant, d.expected]);
+    expect(rows).toEqual([
+      ['1.37', 'sb-version-matrix-1-37-ab12', 'none', 'admitted'], ['1.37', 'sb-version-matrix-1-37-ab12', 'slow-start-off', 'admitted'],
+      ['1.36', 'sb-version-matrix-1-36-ab12', 'none', 'admitted'], ['1.36', 'sb-version-matrix-1-36-ab12', 'slow-start-off', 'forbidden'],
+    ]);
+    expect(plan.deployments.at(-1)?.prediction.reason).toBe('SysctlForbidden');
+  });
+
+  it('retains workloads for measurement on the first version only', () => {
+    const withLoad: Scenario = { ...scenario, spec: { ...scenario.spec, load: [{ workload: 'idle' } as never] } };
+    const retained = buildPlan(withLoad, inputs(withLoad)).deployments.map((d) => [d.kubernetesVersion, d.retained]);
+    expect(retained).toEqual([['1.37', true], ['1.37', true], ['1.36', false], ['1.36', false]]);
+  });
+
+  it('plans the one version an existing cluster runs, whatever the scenario lists', () => {
+    const one = buildPlan(scenario, inputs(scenario, { facts: { kubernetesVersion: '1.36', pools: [], kernelSysctls: undefined } }));
+    expect(one.kubernetesVersions).toEqual(['1.36']);
+    expect(one.clusters.map((cluster) => cluster.name)).toEqual(['sb-version-matrix-ab12']);
+  });
+});

@@ -165,6 +165,10 @@ export class FakeProvider implements ClusterProvider {
     return {
       kubernetesVersion: scenario.spec.kubernetesVersion,
       kubernetesPatch: `${scenario.spec.kubernetesVersion}.0`,
+      // Like kind, the kind flavour brings every version the scenario lists up, a cluster each.
+      ...(!observed && scenario.spec.kubernetesVersions.length > 1
+        ? { kubernetesVersions: scenario.spec.kubernetesVersions.map((version) => ({ kubernetesVersion: version, kubernetesPatch: `${version}.0` })) }
+        : {}),
       versionSource: observed ? 'api-server' : 'node-image',
       kernelSysctls: undefined,
       findings: [],
@@ -194,7 +198,7 @@ export class FakeProvider implements ClusterProvider {
     }
     return plan.clusters.map((planned) => {
       const nodes = planned.pools.map((pool) => ({ name: this.nodeOfPool(pool.name), role: 'worker' as const, pool: pool.name }));
-      return { name: planned.name, namespace: `sysctl-bench-${run.shortId}`, nodes, objects: this.objects(run.signal), node: async (name: string) => this.nodeAccess(name) };
+      return { name: planned.name, namespace: `sysctl-bench-${run.shortId}`, nodes, objects: this.objects(run.signal, planned.name, planned.kubernetesVersion), node: async (name: string) => this.nodeAccess(name) };
     });
   }
 
@@ -266,7 +270,7 @@ export class FakeProvider implements ClusterProvider {
   /** A burst against a short accept queue overflows it; against a long one, every connection is accepted. */
   private countLoad(deployment: string, backlog: number): void {
     for (const pod of this.pods.values()) {
-      if (pod.deployment !== deployment) continue;
+      if (pod.deployment.split('/').at(-1) !== deployment) continue;
       const counters = this.podCounters.get(pod.name) ?? { overflows: 0, accepted: 0 };
       this.podCounters.set(pod.name, { overflows: counters.overflows + (backlog >= 1024 ? 0 : 422), accepted: counters.accepted + (backlog >= 1024 ? 1500 : 1078) });
     }
@@ -284,24 +288,27 @@ export class FakeProvider implements ClusterProvider {
     return measureFromGenerators(parts);
   }
 
-  private objects(signal: AbortSignal): ClusterObjects {
+  /** The objects of one cluster, whose kubelets decide as its Kubernetes version does. */
+  private objects(signal: AbortSignal, cluster: string, kubernetesVersion: string): ClusterObjects {
     const kernelFor = (pod: FakePod) => this.kernelOf(pod.node);
+    // Each cluster has its own objects: the same deployment name on two clusters is two deployments.
+    const key = (deployment: Pick<WorkloadDeployment, 'name'>) => `${cluster}/${deployment.name}`;
     return {
       apply: async (deployment): Promise<ApplyOutcome> => {
         if (deployment.workload === this.options.failDeployOf) throw new Error(`the API server went away while creating ${deployment.name}`);
-        this.events.push(`apply ${deployment.name}`);
+        this.events.push(`apply ${deployment.name} (${kubernetesVersion})`);
         const prediction = predictAdmission(
           Object.entries(deployment.sysctls).map(([name, value]) => ({ name, value })),
-          { allowedUnsafeSysctls: this.allowlistOf(deployment.pool), kubernetesVersion: '1.34' },
+          { allowedUnsafeSysctls: this.allowlistOf(deployment.pool), kubernetesVersion },
           { hostNetwork: deployment.hostNetwork, hostIPC: deployment.hostIPC },
         );
         const outcome = outcomeOf(prediction);
         if (outcome === 'invalid') return { accepted: false, code: 422, message: prediction.message ?? 'invalid' };
-        this.deployments.set(deployment.name, { deployment, outcome });
+        this.deployments.set(key(deployment), { deployment, outcome });
         if (outcome === 'admitted') {
           const node = deployment.pinnedNodes?.[0] ?? this.nodeOfPool(deployment.pool);
           for (let index = 0; index < deployment.replicas; index += 1) {
-            const pod = { name: `${deployment.name}-${index}`, node, deployment: deployment.name, privileged: false };
+            const pod = { name: `${cluster}-${deployment.name}-${index}`, node, deployment: key(deployment), privileged: false };
             this.pods.set(pod.name, pod);
             for (const [name, value] of Object.entries(deployment.sysctls)) kernelFor(pod).write(`pod:${pod.name}`, name, value);
           }
@@ -309,18 +316,18 @@ export class FakeProvider implements ClusterProvider {
         return { accepted: true };
       },
       remove: async (deployment) => {
-        this.deployments.delete(deployment.name);
-        for (const pod of [...this.pods.values()]) if (pod.deployment === deployment.name) this.pods.delete(pod.name);
+        this.deployments.delete(key(deployment));
+        for (const pod of [...this.pods.values()]) if (pod.deployment === key(deployment)) this.pods.delete(pod.name);
       },
       observe: async (deployment): Promise<Observation> => {
-        const outcome = this.deployments.get(deployment.name)?.outcome ?? 'pending';
+        const outcome = this.deployments.get(key(deployment))?.outcome ?? 'pending';
         return {
           outcome, reason: outcome === 'forbidden' ? 'SysctlForbidden' : undefined, message: undefined, podPhase: outcome === 'admitted' ? 'Running' : 'Failed',
-          pods: [...this.pods.values()].filter((pod) => pod.deployment === deployment.name).map((pod) => pod.name), events: [],
+          pods: [...this.pods.values()].filter((pod) => pod.deployment === key(deployment)).map((pod) => pod.name), events: [],
         };
       },
       runningPods: async (deployment): Promise<RunningPod[]> => [...this.pods.values()]
-        .filter((pod) => pod.deployment === deployment.name).map((pod) => ({ pod: pod.name, node: pod.node, ip: '10.0.0.1', containerId: `containerd://${fakeContainerId(pod.name)}` })),
+        .filter((pod) => pod.deployment === key(deployment)).map((pod) => ({ pod: pod.name, node: pod.node, ip: '10.0.0.1', containerId: `containerd://${fakeContainerId(pod.name)}` })),
       exec: async (podName, command): Promise<ExecResult> => {
         if (signal.aborted) throw abortReason(signal);
         const pod = this.pods.get(podName);

@@ -263,3 +263,56 @@ describe('stopping', () => {
     expect(results.outcome.exitCode).toBe(3);
   });
 });
+
+describe('a scenario listing several Kubernetes versions (kind flavour)', () => {
+  // net.ipv4.tcp_slow_start_after_idle is safe from 1.37: without an allowlist 1.37 admits it, 1.36 forbids it.
+  const matrix = `
+apiVersion: sysctl-bench/v1
+kind: Scenario
+metadata: { name: fake-matrix }
+spec:
+  kubernetesVersion: ["1.37", "1.36"]
+  pools:
+    - name: none
+      allowedUnsafeSysctls: []
+  workloads:
+    - name: web
+      kind: Deployment
+      app: net-server
+      pool: none
+      variants:
+        - name: baseline
+          sysctls: {}
+        - name: idle
+          sysctls: { net.ipv4.tcp_slow_start_after_idle: "0" }
+  load:
+    - workload: web
+      mode: burst
+      connections: 100
+      duration: 10s
+      timeout: 3s
+`;
+
+  it('brings a cluster up per version, observes admission on each as predicted for it, and measures on the first only', async () => {
+    const { outcome, provider, raw, results } = await runWith(matrix, { flavour: 'kind' }, { repetitions: 1 });
+    const admission = of(raw, 'admission').map((record) => [record.kubernetesVersion, record.variant, record.predicted.outcome, record.observed.outcome]);
+    expect(admission).toEqual([
+      ['1.37', 'baseline', 'admitted', 'admitted'], ['1.37', 'idle', 'admitted', 'admitted'],
+      ['1.36', 'baseline', 'admitted', 'admitted'], ['1.36', 'idle', 'forbidden', 'forbidden'],
+    ]);
+    expect(results.admission.mismatched).toBe(0);
+    // The clusters' kubelets decided as their own version does.
+    expect(provider.events.filter((event) => event.startsWith('apply '))).toEqual([
+      'apply web-baseline (1.37)', 'apply web-idle (1.37)', 'apply web-baseline (1.36)', 'apply web-idle (1.36)',
+    ]);
+    // Measured once per variant (repetitions 1), on 1.37's deployments.
+    expect(of(raw, 'measurement').map((record) => record.variant)).toEqual(['baseline', 'idle']);
+    const started = of(raw, 'run-started')[0];
+    expect(started?.environment.kubernetesVersion).toBe('1.37.0');
+    expect(started?.environment.kubernetesVersions?.map((entry) => [entry.minor, entry.patch, entry.clusters.map((name) => name.replace(/-[a-z0-9]{4}$/, ''))])).toEqual([
+      ['1.37', '1.37.0', ['sb-fake-matrix-1-37']], ['1.36', '1.36.0', ['sb-fake-matrix-1-36']],
+    ]);
+    expect(outcome.exitCode).toBe(0);
+    expect(provider.clustersUp).toBe(0);
+  });
+});
