@@ -2,7 +2,7 @@ import {
   formatDifferenceInterval, formatDuration, formatMetricInterval, formatMetricValue, formatP, formatPercent, formatSysctls,
 } from '../results/format.js';
 import type { Expectation, Results } from '../results/results.js';
-import { describeThreshold } from '../results/expectations.js';
+import { admissionVersionsDiffer, describeThreshold } from '../results/expectations.js';
 import { mdCell, mdCode, mdTable, mdText } from './markdown.js';
 
 export { mdCell } from './markdown.js';
@@ -84,9 +84,11 @@ export function renderSummaryMarkdown(results: Results): string {
   }
 
   if (results.admission.total) {
-    lines.push('', '### Admission (predicted → observed)', '', mdTable(['Workload', 'Variant', 'Pool', 'Sysctls', 'Predicted', 'Observed', 'Match'],
+    // A version-matrix run: the same rows once per Kubernetes version, each naming its own.
+    const several = admissionVersionsDiffer(results.admission.cases);
+    lines.push('', '### Admission (predicted → observed)', '', mdTable([...(several ? ['Kubernetes'] : []), 'Workload', 'Variant', 'Pool', 'Sysctls', 'Predicted', 'Observed', 'Match'],
       results.admission.cases.map((c) => [
-        mdCell(c.workload), mdCell(c.variant), mdCell(c.pool), mdCode(formatSysctls(c.sysctls), { inTable: true }), mdCell(c.predicted.outcome),
+        ...(several ? [mdCell(c.kubernetesVersion ?? 'unknown')] : []), mdCell(c.workload), mdCell(c.variant), mdCell(c.pool), mdCode(formatSysctls(c.sysctls), { inTable: true }), mdCell(c.predicted.outcome),
         mdCell(`${c.observed.outcome}${c.observed.reason ? ` (${c.observed.reason})` : ''}`), c.match ? '✅' : '❌',
       ])));
   }

@@ -4,14 +4,25 @@ import type { PlannedProof } from './scenario-info.js';
 import type { AdmissionCase, Expectation, IsolationProof, Threshold, ThresholdResult, TrendReport, WorkloadPerformance } from './results.js';
 
 /** Every admission case is an expectation: the kubelet must do what the harness predicted. */
+/**
+ * Whether the admission rows span several Kubernetes versions (a version-matrix run): then each row
+ * names its version, since the same workload, variant and pool appear once per version.
+ */
+export function admissionVersionsDiffer(cases: readonly Pick<AdmissionCase, 'kubernetesVersion'>[]): boolean {
+  return new Set(cases.map((c) => c.kubernetesVersion)).size > 1;
+}
+
 export function admissionExpectations(cases: readonly AdmissionCase[]): Expectation[] {
+  // One version: ids and names stay as they always were, so history and CI keep matching them.
+  const several = admissionVersionsDiffer(cases);
   return cases.map((c) => {
     const sysctls = Object.entries(c.sysctls).map(([k, v]) => `${k}=${v}`).join(', ') || 'no sysctls';
     const observed = c.observed.reason ? `${c.observed.outcome} (${c.observed.reason})` : c.observed.outcome;
+    const version = several ? c.kubernetesVersion ?? 'unknown' : undefined;
     return {
-      id: `admission/${c.workload}/${c.variant}/${c.pool}`,
+      id: `admission/${c.workload}/${c.variant}/${c.pool}${version ? `/${version}` : ''}`,
       category: 'admission',
-      name: `${c.kind} ${c.workload} [${c.variant}] on pool ${c.pool} is ${c.predicted.outcome}`,
+      name: `${c.kind} ${c.workload} [${c.variant}] on pool ${c.pool}${version ? ` on Kubernetes ${version}` : ''} is ${c.predicted.outcome}`,
       passed: c.match,
       status: c.match ? 'passed' : 'failed',
       phase: 'deploy',

@@ -2,6 +2,7 @@ import {
   formatDifferenceInterval, formatDuration, formatMetricInterval, formatMetricValue, formatNumber, formatP, formatPercent, formatSysctls,
 } from '../../results/format.js';
 import type { AdmissionCase, Expectation, Results, ThresholdResult, TrendReport, WorkloadPerformance } from '../../results/results.js';
+import { admissionVersionsDiffer } from '../../results/expectations.js';
 import type { Verdict } from '../../stats/compare.js';
 import { metricInfo } from '../../stats/direction.js';
 import { distributionChart, medianChart, seriesChart, trendChart, type ChartSpec } from './charts.js';
@@ -125,12 +126,14 @@ function valueWithInterval(median: number, low: number, high: number, unit: stri
 
 export function admissionSection(results: Results): Html {
   const { cases, matched, total } = results.admission;
+  const several = admissionVersionsDiffer(cases);
   return html`<section id="admission" aria-labelledby="admission-h">
 <h2 id="admission-h">Admission: predicted against observed</h2>
 <p>Before deploying, the harness predicts what each pool's kubelet will do with each pod's sysctls; the table compares that with what the cluster did. ${matched} of ${total} predictions matched.</p>
 ${total ? table('Admission matrix', [
+    ...(several ? [{ label: 'Kubernetes' }] : []),
     { label: 'Workload' }, { label: 'Variant' }, { label: 'Pool' }, { label: 'Sysctls' }, { label: 'Predicted' }, { label: 'Observed (and what the cluster said)' }, { label: 'Match' },
-  ], cases.map((c) => admissionRow(c)), { rowClass: (i) => (cases[i]?.match ? '' : 'fail') }) : html`<p class="muted">No admission was recorded.</p>`}
+  ], cases.map((c) => [...(several ? [c.kubernetesVersion ?? 'unknown'] : []), ...admissionRow(c)]), { rowClass: (i) => (cases[i]?.match ? '' : 'fail') }) : html`<p class="muted">No admission was recorded.</p>`}
 </section>`;
 }
 

@@ -1,0 +1,53 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { aggregate } from '../../../harness/results/aggregate.js';
+import type { RawRecord } from '../../../harness/results/raw.js';
+import type { Results } from '../../../harness/results/results.js';
+import { thresholdsFromScenario } from '../../../harness/results/thresholds.js';
+import { renderHtml } from '../../../harness/report/html/page.js';
+import { renderJunit } from '../../../harness/report/junit.js';
+import { renderSummaryMarkdown } from '../../../harness/report/summary-md.js';
+import { fixtureRecords, scenarioOf } from '../results/fixture.js';
+
+/**
+ * A version-matrix run records every admission once per Kubernetes version: the reports name each
+ * row's version, and the JUnit test cases stay distinct. A one-version run shows no version column.
+ */
+let single: Results;
+let matrix: Results;
+
+beforeAll(async () => {
+  const records = await fixtureRecords();
+  const { thresholds } = thresholdsFromScenario(scenarioOf(records));
+  single = aggregate(records, thresholds);
+  const at = (version: string) => (record: RawRecord): RawRecord => (record.type === 'admission' ? { ...record, kubernetesVersion: version } : record);
+  const admissions = records.filter((record) => record.type === 'admission');
+  const finished = records.findIndex((record) => record.type === 'run-finished');
+  const withVersions = [...records.map(at('1.37'))];
+  withVersions.splice(finished === -1 ? withVersions.length : finished, 0, ...admissions.map(at('1.36')));
+  matrix = aggregate(withVersions, thresholds);
+});
+
+describe('admission rows of several Kubernetes versions', () => {
+  it('get an expectation each, whose id and name carry the version', () => {
+    const admission = matrix.expectations.filter((e) => e.category === 'admission');
+    expect(admission).toHaveLength(2 * single.expectations.filter((e) => e.category === 'admission').length);
+    expect(new Set(admission.map((e) => e.id)).size).toBe(admission.length);
+    expect(admission.at(-1)?.id).toMatch(/\/1\.36$/);
+    expect(admission.at(-1)?.name).toMatch(/ on Kubernetes 1\.36 is /);
+    expect(single.expectations.find((e) => e.category === 'admission')?.name).not.toMatch(/Kubernetes/);
+  });
+
+  it('are distinct JUnit test cases', () => {
+    const names = [...renderJunit(matrix).matchAll(/<testcase [^>]*name="([^"]*)"/g)].map((match) => match[1]);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names.filter((name) => name?.includes('on Kubernetes 1.37'))).toHaveLength(matrix.admission.total / 2);
+  });
+
+  it('show a Kubernetes column in summary.md and the HTML report, only when versions differ', () => {
+    const md = renderSummaryMarkdown(matrix);
+    expect(md).toContain('| Kubernetes | Workload | Variant | Pool |');
+    expect(md).toMatch(/^\| 1\.36 \| /m);
+    expect(renderSummaryMarkdown(single)).not.toContain('| Kubernetes |');
+    expect(renderHtml({ results: matrix, chartJs: '' })).toMatch(/<th[^>]*>Kubernetes<\/th>/);
+  });
+});
