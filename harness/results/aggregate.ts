@@ -80,6 +80,7 @@ export function aggregate(records: readonly RawRecord[], thresholds: readonly Th
     environment: started?.environment ?? null,
     loadGenerator: started?.loadGenerator ?? null,
     rollout: started?.rollout ?? null,
+    rolloutNotes: started?.rolloutNotes ?? [],
     phases,
     problems,
     warnings: options.warnings ?? [],

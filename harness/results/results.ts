@@ -1,7 +1,7 @@
 import type { Comparison } from '../stats/compare.js';
 import type { MetricDirection } from '../stats/direction.js';
 import type { ConfidenceInterval } from '../stats/bootstrap.js';
-import type { AdmissionRecord, Environment, HostKernelRecord, IsolationRecord, PhaseRecord, Rollout, RunStatus, Series, WorkloadKind } from './raw.js';
+import type { AdmissionRecord, Environment, HostKernelRecord, IsolationRecord, PhaseRecord, Rollout, RolloutNote, RunStatus, Series, WorkloadKind } from './raw.js';
 
 /**
  * `results.json`: everything a report shows, computed from the raw records and the scenario's
@@ -14,8 +14,10 @@ export const RESULTS_SCHEMA_VERSION = 1;
  * 1: expectations[].status and phase, skipped expectations of a run that stopped early, `trends`,
  * run.scenario.definitionHash, outcome.exitCode 3 (was 2) for a run that could not be carried out.
  * 2: `hostKernel` (kind): the machine's whole /proc/sys, what differed, who changed it, whether put back.
+ * 3: `rolloutNotes`; admission cases' `kubernetesVersion`; `environment.kubernetesVersions` (a
+ * version-matrix run), and then expectation ids `admission/<workload>/<variant>/<pool>/<version>`.
  */
-export const RESULTS_SCHEMA_MINOR = 2;
+export const RESULTS_SCHEMA_MINOR = 3;
 
 /** A results.json never holds 2 (wrong input never produces a run); 3: the run could not be carried out. */
 export type ExitCodeValue = 0 | 1 | 3;
@@ -28,6 +30,8 @@ export interface Results {
   environment: Environment | null;
   loadGenerator: { name: string; version: string } | null;
   rollout: Rollout | null;
+  /** What no kubelet allowlist changes (Pod Security, sysctls the kubelet sets itself); absent before minor 3. */
+  rolloutNotes?: RolloutNote[];
   phases: Omit<PhaseRecord, 'type'>[];
   problems: Problem[];
   /** Lines of raw/results.jsonl that were skipped, and thresholds that could not be read. */

@@ -294,6 +294,7 @@ function statusBadge(status: ThresholdResult['status'] | Expectation['status']):
 
 export function rolloutSection(results: Results): Html {
   const r = results.rollout;
+  const notes = results.rolloutNotes ?? [];
   return html`<section id="rollout" aria-labelledby="rollout-h">
 <h2 id="rollout-h">Rollout artifacts</h2>
 ${r ? html`<p>What a node administrator applies so that the kubelet admits the recommended sysctls. Pods then set them in <code>spec.securityContext.sysctls</code> of their Deployment, StatefulSet or DaemonSet template.</p>
@@ -305,6 +306,8 @@ ${r ? html`<p>What a node administrator applies so that the kubelet admits the r
 <h3>OpenShift / OKD KubeletConfig</h3>
 <pre><code>${r.openshiftKubeletConfig}</code></pre>
 <p class="muted">Label the worker MachineConfigPool to match the selector; applying it rolls the pool out and reboots its nodes.</p>` : html`<p class="muted">The run recorded no rollout artifacts.</p>`}
+${notes.length ? html`<h3>What no kubelet allowlist changes</h3>
+<ul>${notes.map((note) => html`<li><span class="muted small">${note.kind === 'pod-security' ? 'Pod Security' : 'set by the kubelet'}</span> ${note.message}${note.source ? html` <span class="muted small mono">${note.source}</span>` : ''}</li>`)}</ul>` : ''}
 </section>`;
 }
 

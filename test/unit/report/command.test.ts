@@ -32,6 +32,6 @@ describe('sysctl-bench report', () => {
     }
     expect(printed.join('')).toMatch(/^default \(\d{8}-\d{6}-default\): passed, exit 0/);
     const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8')) as { schemaVersion: number; schemaMinor: number };
-    expect(results).toMatchObject({ schemaVersion: 1, schemaMinor: 2 });
+    expect(results).toMatchObject({ schemaVersion: 1, schemaMinor: 3 });
   });
 });

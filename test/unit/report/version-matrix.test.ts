@@ -6,6 +6,8 @@ import { thresholdsFromScenario } from '../../../harness/results/thresholds.js';
 import { renderHtml } from '../../../harness/report/html/page.js';
 import { renderJunit } from '../../../harness/report/junit.js';
 import { renderSummaryMarkdown } from '../../../harness/report/summary-md.js';
+import { rolloutNotes } from '../../../harness/run/phases/plan.js';
+import { parseScenario } from '../../../harness/scenario/load.js';
 import { fixtureRecords, scenarioOf } from '../results/fixture.js';
 
 /**
@@ -49,5 +51,45 @@ describe('admission rows of several Kubernetes versions', () => {
     expect(md).toMatch(/^\| 1\.36 \| /m);
     expect(renderSummaryMarkdown(single)).not.toContain('| Kubernetes |');
     expect(renderHtml({ results: matrix, chartJs: '' })).toMatch(/<th[^>]*>Kubernetes<\/th>/);
+  });
+});
+
+describe('rollout notes (what no kubelet allowlist changes)', () => {
+  const scenario = parseScenario(`
+apiVersion: sysctl-bench/v1
+kind: Scenario
+metadata: { name: psa }
+spec:
+  kubernetesVersion: ["1.37", "1.36"]
+  podSecurity: { enforce: baseline }
+  pools:
+    - name: net
+      allowedUnsafeSysctls: ["net.*"]
+  workloads:
+    - name: web
+      kind: Deployment
+      app: net-server
+      pool: net
+      variants:
+        - name: tuned
+          sysctls: { net.core.somaxconn: "4096", vm.overcommit_memory: "0" }
+`, 'psa.yaml');
+
+  it('say that the namespace\'s Pod Security refuses an allowlisted unsafe sysctl, and which sysctls the kubelet sets itself', () => {
+    const notes = rolloutNotes(scenario, 'sysctl-bench-ab12');
+    expect(notes.filter((note) => note.kind === 'pod-security')).toHaveLength(2);
+    expect(notes.find((note) => note.kind === 'pod-security')?.message).toMatch(/baseline/);
+    expect(notes.find((note) => note.kind === 'kubelet-enforced')?.source).toBe('spec.workloads[0].variants[0].sysctls.vm.overcommit_memory');
+  });
+
+  it('go from run-started into results.json and the report\'s rollout section', async () => {
+    const notes = rolloutNotes(scenario, 'sysctl-bench-ab12');
+    const records = (await fixtureRecords()).map((record): RawRecord => (record.type === 'run-started' ? { ...record, rolloutNotes: notes } : record));
+    const results = aggregate(records, thresholdsFromScenario(scenarioOf(records)).thresholds);
+    expect(results.rolloutNotes).toEqual(notes);
+    const page = renderHtml({ results, chartJs: '' });
+    expect(page).toContain('What no kubelet allowlist changes');
+    expect(single.rolloutNotes).toEqual([]);
+    expect(renderHtml({ results: single, chartJs: '' })).not.toContain('What no kubelet allowlist changes');
   });
 });

@@ -16,7 +16,7 @@ beforeAll(async () => {
 describe('aggregate on the recorded run of the default suite', () => {
   it('passes every expectation and exits 0', () => {
     const results = aggregate(records, thresholds);
-    expect(results).toMatchObject({ schemaVersion: 1, schemaMinor: 2, trends: null });
+    expect(results).toMatchObject({ schemaVersion: 1, schemaMinor: 3, trends: null });
     expect(results.outcome).toMatchObject({ exitCode: 0, status: 'passed', failed: [] });
     expect(results.run).toMatchObject({ status: 'completed', scenario: { name: 'default', file: 'scenarios/default.yaml' } });
     expect(results.run.scenario.definitionHash).toMatch(/^[0-9a-f]{16}$/);
