@@ -1,6 +1,7 @@
 import { loadDefaults, loadgenArgs, type LoadSpec } from '../load/args.js';
 import { specFromEntry, type ModeEntry } from '../load/modes/index.js';
-import { durationMs, parseDuration } from './duration.js';
+import { MAX_LOAD_MS } from '../load/modes/types.js';
+import { durationMs, isDuration, parseDuration } from './duration.js';
 
 /**
  * Upper bounds on every number in a scenario: what one 2-core CI machine can run in a nightly job
@@ -56,8 +57,22 @@ export type LoadEntry = ModeEntry & { readonly timeout?: string | undefined };
  * very function, so the schema checks exactly the load the run will start.
  */
 export function loadSpecFor(entry: LoadEntry, target: string, scale: number): LoadSpec {
+  // A burst ends when its connections have; its duration is never handed to loadgen, so loadgen's
+  // own bound would never refuse a "99999h" that promises what no run does. Refused here, where
+  // the schema and the run both ask.
+  if (entry.mode === 'burst' && isDuration(entry.duration) && durationMs(entry.duration) >= MAX_LOAD_MS) {
+    throw new LoadFieldError('duration', `must be below 10m (got ${entry.duration}): loadgen bounds every run to 600 s, and a burst ends when its connections have finished or failed`);
+  }
   const connectTimeoutMs = durationMs(entry.timeout ?? DEFAULT_LOAD_TIMEOUT);
   return { ...specFromEntry(entry, target, scale), connectTimeoutMs, timeoutMs: connectTimeoutMs + SCENARIO_LIMITS.responseGraceMs };
+}
+
+/** A load field past a bound the run enforces itself (not loadgen), naming the field. */
+export class LoadFieldError extends Error {
+  constructor(readonly field: string, message: string) {
+    super(message);
+    this.name = 'LoadFieldError';
+  }
 }
 
 /** The smallest --scale the check tries (the floors of each mode then apply). */
@@ -74,6 +89,7 @@ export function loadProblems(entry: LoadEntry): { path: (string | number)[]; mes
     try {
       loadgenArgs(loadSpecFor(entry, 'http://127.0.0.1:8080/', scale));
     } catch (error) {
+      if (error instanceof LoadFieldError) return [{ path: [error.field], message: error.message }];
       // A TypeError is a field that did not parse (reported by the schema), not a bound.
       if (!(error instanceof Error) || error instanceof TypeError) return [];
       const at = scale === 1 ? '' : ` at --scale ${scale}`;

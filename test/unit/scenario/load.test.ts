@@ -88,6 +88,7 @@ describe('loadScenario', () => {
     ['admission on a missing variant', `${BASE}  admission:\n    - workload: web\n      variant: tuned\n      expect: forbidden\n`, 'spec.admission[0].variant', 'no variant named "tuned"; defined: baseline'],
     ['an unmodelled version', `  kubernetesVersion: "1.12"\n${BASE}`, 'spec.kubernetesVersion', 'must be between 1.22 and 1.38'],
     ['a bad duration', `${BASE}  load:\n    - workload: web\n      mode: burst\n      connections: 10\n      duration: soon\n`, 'spec.load[0].duration', expect.stringContaining('must be a duration such as 500ms, 20s, 5m or 1h')],
+    ['a burst lasting past loadgen\'s bound', `${BASE}  load:\n    - workload: web\n      mode: burst\n      connections: 10\n      duration: 99999h\n`, 'spec.load[0].duration', 'must be below 10m (got 99999h): loadgen bounds every run to 600 s, and a burst ends when its connections have finished or failed'],
   ])('refuses %s', (_what, spec, field, message) => {
     const problems = problemsFor(minimal(spec));
     expect(problems).toContainEqual(expect.objectContaining({ field, message }));
