@@ -86,8 +86,11 @@ export function environmentSection(results: Results): Html {
 ${onKind ? html`<p class="note"><strong>On kind, the nodes share this machine's kernel.</strong> Every node is a container on the machine that ran the test, so the kernel (${env.kernel}), its node-level sysctls and its CPUs are that machine's: absolute numbers describe this machine, not a production node. The comparison of variants, measured alternately on the same machine, is what carries over.</p>` : ''}
 <dl class="env">
 <dt>Cluster</dt><dd>${env.provider === 'existing' ? 'an existing cluster' : onKind ? `kind${env.kindVersion ? ` ${env.kindVersion}` : ''}` : notRecorded}</dd>
-<dt>Kubernetes</dt><dd>${env.kubernetesVersion}</dd>
-<dt>Node image</dt><dd class="mono">${env.nodeImage ?? notRecorded}</dd>
+${env.kubernetesVersions && env.kubernetesVersions.length > 1
+    // A version-matrix run: admission observed on each version, measurements on the first.
+    ? html`<dt>Kubernetes</dt><dd>${env.kubernetesVersions.map((v, i) => html`<div>${v.patch}${i === 0 ? ' (measured)' : ' (admission only)'}: <span class="mono">${v.nodeImage ?? notRecorded}</span> <span class="muted small">${v.clusters.join(', ')}</span></div>`)}</dd>`
+    : html`<dt>Kubernetes</dt><dd>${env.kubernetesVersion}</dd>
+<dt>Node image</dt><dd class="mono">${env.nodeImage ?? notRecorded}</dd>`}
 <dt>Container runtime</dt><dd>${env.containerRuntime ?? notRecorded}${nodeRuntimes(env.nodes)}</dd>
 <dt>cgroup</dt><dd>${env.cgroupVersion ?? notRecorded}</dd>
 <dt>Kernel</dt><dd>${env.kernel}${nodeKernels.length && nodeKernels.some((k) => k !== env.kernel) ? html` <span class="muted">(nodes: ${nodeKernels.join(', ')})</span>` : ''}</dd>

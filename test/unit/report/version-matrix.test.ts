@@ -54,6 +54,21 @@ describe('admission rows of several Kubernetes versions', () => {
   });
 });
 
+describe('the environment of a version-matrix run', () => {
+  it('lists each version with its node image and clusters, the first as the one measured', async () => {
+    const versions = [
+      { minor: '1.37', patch: '1.37.2', nodeImage: 'sysctl-bench/node:v1.37.2-aaaa', clusters: ['sb-m-1-37-ab12'] },
+      { minor: '1.36', patch: '1.36.3', nodeImage: 'sysctl-bench/node:v1.36.3-bbbb', clusters: ['sb-m-1-36-ab12'] },
+    ];
+    const records = (await fixtureRecords()).map((record): RawRecord => (record.type === 'run-started'
+      ? { ...record, environment: { ...record.environment, kubernetesVersions: versions } } : record));
+    const page = renderHtml({ results: aggregate(records, []), chartJs: '' });
+    expect(page).toMatch(/1\.37\.2 \(measured\): <span class="mono">sysctl-bench\/node:v1\.37\.2-aaaa<\/span> <span class="muted small">sb-m-1-37-ab12<\/span>/);
+    expect(page).toContain('1.36.3 (admission only)');
+    expect(renderHtml({ results: single, chartJs: '' })).not.toContain('(admission only)');
+  });
+});
+
 describe('rollout notes (what no kubelet allowlist changes)', () => {
   const scenario = parseScenario(`
 apiVersion: sysctl-bench/v1
