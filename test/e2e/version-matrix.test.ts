@@ -32,6 +32,10 @@ describe('a two-version matrix on kind', () => {
       ['1.36', 'slow-start-off', 'forbidden', 'forbidden', 'SysctlForbidden'],
     ]);
     expect(results.admission.cases.every((entry) => entry.match)).toBe(true);
+    // The reports name each row's version.
+    const summary = readFileSync(join(outcome.runDir, 'summary.md'), 'utf8');
+    expect(summary).toMatch(/^\| 1\.36 \| idle \| slow-start-off \| none \| .+ \| forbidden \| forbidden \(SysctlForbidden\) \| ✅ \|$/m);
+    expect(readFileSync(join(outcome.runDir, 'junit.xml'), 'utf8')).toContain('Deployment idle [slow-start-off] on pool none on Kubernetes 1.36 is forbidden');
 
     // Each minor ran from its own node image (the release the run recorded for it).
     const versions = results.environment?.kubernetesVersions ?? [];
