@@ -144,6 +144,9 @@ describe('GitHub annotations', () => {
     expect(lines).toEqual([expect.stringMatching(/^::error file=scenarios\/default\.yaml,title=sysctl-bench default%3A web \[tuned\] connect_p99_ms <= 100::median \d+ ms > max 100 ms$/)]);
     const multiLine = { ...failed, expectations: [{ ...failed.expectations[0]!, status: 'failed' as const, passed: false, detail: '50% done\nnext: a, b' }] };
     expect(githubAnnotations(multiLine, { GITHUB_ACTIONS: 'true' })[0]).toMatch(/::50%25 done%0Anext: a, b$/);
+    // A property (the title) also encodes the ':' and ',' that separate properties; the data keeps them.
+    const separators = { ...failed, expectations: [{ ...failed.expectations[0]!, status: 'failed' as const, passed: false, name: 'a: b, c%\r\nd', detail: 'x: y, z\r\n' }] };
+    expect(githubAnnotations(separators, { GITHUB_ACTIONS: 'true' })[0]).toBe('::error file=scenarios/default.yaml,title=sysctl-bench default%3A a%3A b%2C c%25%0D%0Ad::x: y, z%0D%0A');
   });
 
   it('report a run that could not be carried out', () => {
