@@ -93,6 +93,13 @@ export function renderSummaryMarkdown(results: Results): string {
       ])));
   }
 
+  // What no kubelet allowlist changes (Pod Security at the API server, values the kubelet imposes):
+  // a reviewer reading only this file must see it before rolling out.
+  const notes = results.rolloutNotes ?? [];
+  if (notes.length) {
+    lines.push('', '### Before rolling out', '', ...notes.map((note) => `- ${mdText(note.message)}`));
+  }
+
   if (results.thresholds.length) {
     lines.push('', '### Thresholds', '', mdTable(['Threshold', 'Actual median', 'Result'], results.thresholds.map((t) => [
       mdCell(describeThreshold(t, t.evaluatedVariant)),

@@ -6,6 +6,7 @@ import { thresholdsFromScenario } from '../../../harness/results/thresholds.js';
 import { renderHtml } from '../../../harness/report/html/page.js';
 import { renderJunit } from '../../../harness/report/junit.js';
 import { renderSummaryMarkdown } from '../../../harness/report/summary-md.js';
+import { mdText } from '../../../harness/report/markdown.js';
 import { rolloutNotes } from '../../../harness/run/phases/plan.js';
 import { parseScenario } from '../../../harness/scenario/load.js';
 import { fixtureRecords, scenarioOf } from '../results/fixture.js';
@@ -106,5 +107,10 @@ spec:
     expect(page).toContain('What no kubelet allowlist changes');
     expect(single.rolloutNotes).toEqual([]);
     expect(renderHtml({ results: single, chartJs: '' })).not.toContain('What no kubelet allowlist changes');
+    // summary.md (a pull request comment) carries them too, for a reviewer who reads only that.
+    const summary = renderSummaryMarkdown(results);
+    expect(summary).toContain('### Before rolling out');
+    for (const note of notes) expect(summary).toContain(`- ${mdText(note.message)}`);
+    expect(renderSummaryMarkdown(single)).not.toContain('Before rolling out');
   });
 });
