@@ -9,6 +9,8 @@ import { fixtureRecords, scenarioOf } from '../results/fixture.js';
 
 /** What the report says of this machine's kernel: each change, who made it, and that it was put back. */
 let records: RawRecord[];
+/** The fixture run without its own host-kernel record, so each case below adds the one it is about (or none). */
+let withoutHost: RawRecord[];
 
 const restored: HostKernelRecord = {
   type: 'host-kernel', at: '2026-12-02T07:14:00Z', status: 'restored',
@@ -23,14 +25,27 @@ const restored: HostKernelRecord = {
 
 beforeAll(async () => {
   records = await fixtureRecords();
+  withoutHost = records.filter((r) => r.type !== 'host-kernel');
 });
 
 function results(host: HostKernelRecord | undefined) {
-  const all = host ? [...records, RawRecordSchema.parse(host)] : records;
+  const all = host ? [...withoutHost, RawRecordSchema.parse(host)] : withoutHost;
   return aggregate(all, thresholdsFromScenario(scenarioOf(records)).thresholds);
 }
 
 describe("the report on this machine's kernel", () => {
+  it('the recorded kind run carries its own record: every entry put back, nothing of ours left changed', () => {
+    const own = records.findLast((r) => r.type === 'host-kernel');
+    expect(own?.type).toBe('host-kernel');
+    const result = aggregate(records, thresholdsFromScenario(scenarioOf(records)).thresholds);
+    expect(result.hostKernel).toMatchObject({ status: 'restored', remaining: [] });
+    expect(result.hostKernel?.compared).toBeGreaterThan(1000);
+    const page = renderHtml({ results: result, chartJs: '' });
+    expect(page).toContain('id="host-kernel"');
+    expect(page).toContain('Every entry reads as before the first cluster.');
+    expect(renderSummaryMarkdown(result)).toContain(`all ${result.hostKernel?.compared} /proc/sys entries read as before the first cluster.`);
+  });
+
   it('results.json carries the record; the HTML names each change, its writer and that it was put back', () => {
     const result = results(restored);
     expect(result.hostKernel).toMatchObject({ status: 'restored', changes: [{ name: 'kernel.panic', restored: true }, { name: 'fs.file-max' }] });
@@ -56,6 +71,8 @@ describe("the report on this machine's kernel", () => {
   });
 
   it('an existing cluster (or a run recorded before 1.2) has none, and the report says nothing of it', () => {
+    // The recorded kind run has one; a run without it is that run with the record taken out.
+    expect(withoutHost.length).toBe(records.length - 1);
     const result = results(undefined);
     expect(result.hostKernel).toBeNull();
     expect(renderHtml({ results: result, chartJs: '' })).not.toContain('id="host-kernel"');
