@@ -178,10 +178,19 @@ describe('index.html', () => {
 
   it('is self-contained: no external script, style, image or font', () => {
     const page = renderHtml({ results: passed, chartJs: CHART_JS });
-    expect(page).not.toMatch(/<(script|img|link|iframe)[^>]+(src|href)=/i);
-    expect(page).not.toMatch(/url\(/i);
-    expect(page).not.toMatch(/https?:\/\//);
+    expect(page).not.toMatch(/<(script|img|link|iframe|source|video|audio|object|embed)[^>]+(src|href|data)=/i);
+    const tags = page.match(/<[a-z][^>]*>/gi) ?? [];
+    // No attribute loads or points anywhere: no URL in any tag (links, srcset, poster, form action ...).
+    expect(tags.filter((tag) => /https?:\/\/|\b(src|href|srcset|poster|action)\s*=\s*["']?\/\//i.test(tag))).toEqual([]);
+    // No stylesheet fetches anything.
+    const styles = [...page.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/gi)].map((m) => m[1]).join('\n')
+      + tags.map((tag) => /\sstyle="([^"]*)"/i.exec(tag)?.[1] ?? '').join('\n');
+    expect(styles).not.toMatch(/url\(|@import/i);
     expect(page).toContain(CHART_JS);
+    // A URL in what the cluster said is data, shown as text: the recorded run's kubelet reported a
+    // readiness probe's "Get "http://<pod IP>:8080/healthz"" while the server started.
+    const text = page.replace(/<(script|style)[\s\S]*?<\/\1>/gi, '').replace(/<[^>]+>/g, ' ');
+    expect(text).toMatch(/Readiness probe failed: Get &quot;http:\/\/[\d.]+:8080\/healthz&quot;/);
   });
 
   it('has one h1 and the sections in reading order, verdict first', () => {
@@ -204,18 +213,35 @@ describe('index.html', () => {
 
   it('shows the kubelet message, the rollout artifacts and the environment with the kind kernel note', () => {
     const page = renderHtml({ results: passed, chartJs: CHART_JS });
+    // The strict pool's kubelet refused strict-net-unsafe (net.core.somaxconn is not on its allowlist).
     expect(page).toContain('Pod was rejected: forbidden sysctl: &quot;net.core.somaxconn&quot; not allowlisted');
     expect(page).toContain('KUBELET_EXTRA_ARGS=');
     expect(page).toContain('machineconfiguration.openshift.io/v1');
     expect(page).toContain('On kind, the nodes share this machine\'s kernel.');
-    // What the run recorded about where it ran is all on the page.
+    // What the kind run recorded about where it ran is all on the page.
     const env = passed.environment!;
-    const shown = [env.nodeImage, env.containerRuntime, env.cgroupVersion, env.sysctlBench?.version, env.sysctlBench?.commit?.slice(0, 12), env.nodes.at(-1)?.kernel, env.nodes.at(-1)?.containerRuntime];
+    expect(env.provider).toBe('kind');
+    const shown = [env.kindVersion, env.kubernetesVersion, env.nodeImage, env.containerRuntime, env.cgroupVersion, env.kernel,
+      env.sysctlBench?.version, env.sysctlBench?.commit?.slice(0, 12), ...env.nodes.map((n) => n.name)];
     for (const value of shown) {
       expect(value).toBeDefined();
       expect(page).toContain(value);
     }
+    // kind's kubelets are configured from the scenario, not read back: each says where its configuration came from.
     expect(page).toContain('Kubelet configurations as read');
+    expect(countOf(page, /<summary>[^<]+ <span class="muted">\(planned \(from the scenario\)\)<\/span><\/summary>/g))
+      .toBe(env.nodes.filter((n) => n.role === 'worker').length);
+  });
+
+  it('on an existing cluster shows each node\'s runtime and the configuration its kubelet served, without the kind note', () => {
+    const { kindVersion: _k, nodeImage: _i, containerRuntime: _r, cgroupVersion: _c, ...env } = passed.environment!;
+    const existing: Results = { ...passed, environment: { ...env, provider: 'existing', nodes: env.nodes.map((n) => ({
+      ...n, containerRuntime: 'containerd://2.1.4', kubeletConfigSource: 'configz (the live kubelet)' })) } };
+    const page = renderHtml({ results: existing, chartJs: CHART_JS });
+    expect(page).toContain('an existing cluster');
+    expect(page).toContain('(in the nodes: containerd://2.1.4)');
+    expect(page).toContain('(configz (the live kubelet))');
+    expect(page).not.toContain('On kind, the nodes share this machine\'s kernel.');
   });
 
   it('uses one unit per metric, one name per metric, and U+2212 for minus signs', () => {
