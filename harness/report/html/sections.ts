@@ -108,7 +108,7 @@ ${table('Nodes and their kubelets', [{ label: 'Node' }, { label: 'Pool' }, { lab
       n.allowedUnsafeSysctls.length ? html`<span class="flags">${n.allowedUnsafeSysctls.map(code)}</span>` : html`<span class="muted">none</span>`,
       n.kubeletFlags.length ? html`<span class="flags">${n.kubeletFlags.map(code)}</span>` : html`<span class="muted">none</span>`,
     ]))}
-${env.nodes.some((n) => n.kubeletConfig) ? html`<h3>Kubelet configurations as read</h3>
+${env.nodes.some((n) => n.kubeletConfig) ? html`<h3>${env.provider === 'kind' ? 'Kubelet configurations as planned' : 'Kubelet configurations as read'}</h3>
 ${env.nodes.filter((n) => n.kubeletConfig).map((n) => html`<details><summary>${n.name} <span class="muted">(${n.kubeletConfigSource ?? 'as read'})</span></summary><pre><code>${JSON.stringify(n.kubeletConfig, null, 2)}</code></pre></details>`)}` : ''}
 </section>`;
 }

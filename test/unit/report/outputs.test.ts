@@ -228,7 +228,8 @@ describe('index.html', () => {
       expect(page).toContain(value);
     }
     // kind's kubelets are configured from the scenario, not read back: each says where its configuration came from.
-    expect(page).toContain('Kubelet configurations as read');
+    expect(page).toContain('Kubelet configurations as planned');
+    expect(page).not.toContain('Kubelet configurations as read');
     expect(countOf(page, /<summary>[^<]+ <span class="muted">\(planned \(from the scenario\)\)<\/span><\/summary>/g))
       .toBe(env.nodes.filter((n) => n.role === 'worker').length);
   });
@@ -241,6 +242,7 @@ describe('index.html', () => {
     expect(page).toContain('an existing cluster');
     expect(page).toContain('(in the nodes: containerd://2.1.4)');
     expect(page).toContain('(configz (the live kubelet))');
+    expect(page).toContain('Kubelet configurations as read');
     expect(page).not.toContain('On kind, the nodes share this machine\'s kernel.');
   });
 
