@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { listClusters } from '../../harness/provider/kind/cli.js';
 import { RAW_RESULTS_FILE, RawRecordSchema, type RawRecord } from '../../harness/results/raw.js';
 import type { Results } from '../../harness/results/results.js';
 import { runScenario } from '../../harness/run/pipeline.js';
+import { ensureNodeImage } from '../../harness/toolchain/artefacts/node-image.js';
 import { run } from '../../harness/toolchain/exec.js';
 
 /**
@@ -16,6 +17,12 @@ import { run } from '../../harness/toolchain/exec.js';
 const reportsDir = join(process.cwd(), 'reports', 'e2e');
 
 describe('a two-version matrix on kind', () => {
+  // CI provisions the second version's node image here, under the hook's hour, not inside the
+  // test's own timeout: on a machine without it that is a Kubernetes compile (about 45 min cold).
+  beforeAll(async () => {
+    for (const minor of ['1.37', '1.36']) await ensureNodeImage(minor, (id, detail) => console.log(`[version-matrix] ${id}: ${detail}`));
+  });
+
   it('version-matrix: tcp_slow_start_after_idle admitted on 1.37, SysctlForbidden on 1.36, observed as predicted; both clusters removed', async () => {
     const lines: string[] = [];
     const outcome = await runScenario({
