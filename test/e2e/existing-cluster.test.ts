@@ -102,6 +102,26 @@ async function sysctlBench(args: string[]) {
   });
 }
 
+/**
+ * The registry container is started detached: pushing before it listens got "connection reset by
+ * peer" (seen in CI). Wait for its API to answer, a state, not a pause.
+ */
+async function registryAnswers(hostPort: string): Promise<void> {
+  const deadline = Date.now() + 2 * 60_000;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`http://${hostPort}/v2/`);
+      if (response.ok) return;
+      last = `HTTP ${response.status}`;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`the e2e registry at ${hostPort} never answered /v2/ (last: ${last})`);
+}
+
 beforeAll(async () => {
   await ensureArtefacts(runArtefactIds);
   kind = await kindBinary();
@@ -111,6 +131,7 @@ beforeAll(async () => {
   await run(kind, ['create', 'cluster', '--name', name, '--image', await nodeImageRef(), '--config', join(work, 'kind.yaml'), '--kubeconfig', adminKubeconfig, '--wait', '300s'], { timeoutMs: 20 * 60_000 });
   await run('docker', ['run', '-d', '--name', registryContainer, '--network', 'kind', '-p', '127.0.0.1::5000', await registryImage()]);
   const published = (await run('docker', ['port', registryContainer, '5000/tcp'])).stdout.trim().split('\n')[0] ?? '';
+  await registryAnswers(published);
   for (const app of apps) {
     const pushed = `${published}/${imageRef(app)}`;
     await run('docker', ['tag', imageRef(app), pushed]);
