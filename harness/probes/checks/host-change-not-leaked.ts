@@ -1,5 +1,5 @@
 import { alternativeValue } from '../alternative.js';
-import { nothingToProbe, Recorder, type IsolationCheck } from './types.js';
+import { noPairToProbe, Recorder, type IsolationCheck } from './types.js';
 
 /**
  * Changing the value on the node (the pods' host) reaches no pod's namespaced value.
@@ -13,7 +13,7 @@ export const hostChangeNotLeaked: IsolationCheck<'host-change-not-leaked'> = {
   stage: 'probes',
   async run(context) {
     const pair = await context.findPair();
-    if (!pair) return nothingToProbe(`no running pod that sets ${context.sysctl} with a neighbour on the same node that sets it otherwise or not at all`);
+    if (!pair) return noPairToProbe(context.sysctl);
     const { sysctl, prober } = context;
     const recorder = new Recorder(prober);
     const node = pair.tuned.node;

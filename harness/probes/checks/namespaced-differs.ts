@@ -1,5 +1,5 @@
 import { normaliseValue } from '../sysctl-path.js';
-import { nothingToProbe, Recorder, type IsolationCheck } from './types.js';
+import { noPairToProbe, Recorder, type IsolationCheck } from './types.js';
 
 /** A tuned pod's namespaced value is its own: it differs from its node's and from its neighbour's. */
 export const namespacedDiffers: IsolationCheck<'namespaced-differs'> = {
@@ -10,7 +10,7 @@ export const namespacedDiffers: IsolationCheck<'namespaced-differs'> = {
   stage: 'probes',
   async run(context) {
     const pair = await context.findPair();
-    if (!pair) return nothingToProbe(`no running pod that sets ${context.sysctl} with a neighbour on the same node that sets it otherwise or not at all`);
+    if (!pair) return noPairToProbe(context.sysctl);
     const recorder = new Recorder(context.prober);
     const pod = await recorder.read({ where: 'pod', pod: pair.tuned.pod }, context.sysctl, 'now');
     const node = await recorder.read({ where: 'node', node: pair.tuned.node }, context.sysctl, 'now');

@@ -1,5 +1,5 @@
 import { alternativeValue } from '../alternative.js';
-import { nothingToProbe, Recorder, type IsolationCheck } from './types.js';
+import { noPairToProbe, Recorder, type IsolationCheck } from './types.js';
 
 /** A pod's own runtime change (a privileged pod writing /proc/sys) reaches neither its node nor its neighbour. */
 export const podChangeContained: IsolationCheck<'pod-change-contained'> = {
@@ -11,7 +11,7 @@ export const podChangeContained: IsolationCheck<'pod-change-contained'> = {
   stage: 'probes',
   async run(context) {
     const pair = await context.findPair();
-    if (!pair) return nothingToProbe(`no running pod that sets ${context.sysctl} with a neighbour on the same node that sets it otherwise or not at all`);
+    if (!pair) return noPairToProbe(context.sysctl);
     const { sysctl, prober } = context;
     const node = pair.tuned.node;
     return context.withPrivilegedPod(node, async (probePod) => {

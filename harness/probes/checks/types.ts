@@ -86,3 +86,8 @@ export class Recorder {
 export function nothingToProbe(detail: string): CheckOutcome {
   return { passed: false, values: [], detail };
 }
+
+/** The pair checks' outcome when the run holds no tuned pod with a neighbour on its node. */
+export function noPairToProbe(sysctl: string): CheckOutcome {
+  return nothingToProbe(`no running pod that sets ${sysctl} with a neighbour on the same node that sets it otherwise or not at all`);
+}
