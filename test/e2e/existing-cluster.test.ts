@@ -10,8 +10,10 @@ import { kindBinary } from '../../harness/toolchain/artefacts/kind.js';
 import { nodeImageRef } from '../../harness/toolchain/artefacts/node-image.js';
 import { imageRef, type ImageApp } from '../../harness/toolchain/artefacts/workload-images.js';
 import { ensureArtefacts } from '../../harness/toolchain/ensure.js';
+import { snapshotProcSys } from '../../harness/host/procsys.js';
 import { run } from '../../harness/toolchain/exec.js';
 import { runArtefactIds } from '../../harness/toolchain/registry.js';
+import { createIpv4Network, hostDifferences } from '../support/host-kernel.js';
 
 /**
  * Issue 9's acceptance: a cluster sysctl-bench did not create. The test makes it with kind and a
@@ -22,6 +24,11 @@ import { runArtefactIds } from '../../harness/toolchain/registry.js';
  */
 const name = process.env.SB_E2E_EXTERNAL_CLUSTER ?? 'external-e2e';
 const registryContainer = `${name}-registry`;
+/** The cluster's and the registry's network, made by the test (see createIpv4Network). */
+const network = `${name}-net`;
+const kindEnv = { KIND_EXPERIMENTAL_DOCKER_NETWORK: network };
+/** This machine's whole /proc/sys before the test made anything: the stand-in cluster must leave it so. */
+const hostBefore = snapshotProcSys();
 const registryHost = 'registry.sb-e2e:5000';
 const work = mkdtempSync(join(tmpdir(), 'sb-external-'));
 const adminKubeconfig = join(work, 'admin.kubeconfig');
@@ -125,11 +132,12 @@ async function registryAnswers(hostPort: string): Promise<void> {
 beforeAll(async () => {
   await ensureArtefacts(runArtefactIds);
   kind = await kindBinary();
-  await run(kind, ['delete', 'cluster', '--name', name], { allowFailure: true });
+  await run(kind, ['delete', 'cluster', '--name', name], { env: kindEnv, allowFailure: true });
   await run('docker', ['rm', '-f', registryContainer], { allowFailure: true });
   writeFileSync(join(work, 'kind.yaml'), kindConfig());
-  await run(kind, ['create', 'cluster', '--name', name, '--image', await nodeImageRef(), '--config', join(work, 'kind.yaml'), '--kubeconfig', adminKubeconfig, '--wait', '300s'], { timeoutMs: 20 * 60_000 });
-  await run('docker', ['run', '-d', '--name', registryContainer, '--network', 'kind', '-p', '127.0.0.1::5000', await registryImage()]);
+  await createIpv4Network(network);
+  await run(kind, ['create', 'cluster', '--name', name, '--image', await nodeImageRef(), '--config', join(work, 'kind.yaml'), '--kubeconfig', adminKubeconfig, '--wait', '300s'], { env: kindEnv, timeoutMs: 20 * 60_000 });
+  await run('docker', ['run', '-d', '--name', registryContainer, '--network', network, '-p', '127.0.0.1::5000', await registryImage()]);
   const published = (await run('docker', ['port', registryContainer, '5000/tcp'])).stdout.trim().split('\n')[0] ?? '';
   await registryAnswers(published);
   for (const app of apps) {
@@ -141,10 +149,15 @@ beforeAll(async () => {
   await harnessCredentials();
 });
 
-afterAll(async () => {
-  if (kind) await run(kind, ['delete', 'cluster', '--name', name], { allowFailure: true });
+/** Removes the stand-in cluster, its registry and network; the last test checks that they are gone. */
+async function removeStandIn(): Promise<void> {
+  if (kind) await run(kind, ['delete', 'cluster', '--name', name], { env: kindEnv, allowFailure: true });
   await run('docker', ['rm', '-f', registryContainer], { allowFailure: true });
-  if ((await run(kind || 'true', ['get', 'clusters'], { allowFailure: true })).stdout.trim() === '') await run('docker', ['network', 'rm', 'kind'], { allowFailure: true });
+  await run('docker', ['network', 'rm', network], { allowFailure: true });
+}
+
+afterAll(async () => {
+  await removeStandIn();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -200,5 +213,11 @@ describe('an existing cluster, by kubeconfig alone', () => {
     expect((await core.listPodForAllNamespaces({ labelSelector: selector })).items.map((item) => item.metadata?.name)).toEqual([]);
     expect((await core.listServiceForAllNamespaces({ labelSelector: selector })).items.map((item) => item.metadata?.name)).toEqual([]);
     expect((await config.makeApiClient(BatchV1Api).listJobForAllNamespaces({ labelSelector: selector })).items.map((item) => item.metadata?.name)).toEqual([]);
+  });
+
+  it('once the stand-in cluster is removed, this machine\'s kernel reads as before the test: no IPv6 forwarding left on by its network', async () => {
+    await removeStandIn();
+    expect((await run('docker', ['network', 'inspect', network], { allowFailure: true })).exitCode).not.toBe(0);
+    expect(hostDifferences(hostBefore)).toEqual([]);
   });
 });

@@ -9,8 +9,10 @@ import { kindBinary } from '../../harness/toolchain/artefacts/kind.js';
 import { builtNodeImageRef, ensureNodeImage } from '../../harness/toolchain/artefacts/node-image.js';
 import { dockerAnswers } from '../../harness/toolchain/docker.js';
 import { ensureArtefacts } from '../../harness/toolchain/ensure.js';
+import { snapshotProcSys, type ProcSysSnapshot } from '../../harness/host/procsys.js';
 import { run } from '../../harness/toolchain/exec.js';
 import { defaultKubernetesMinor, kubernetesRelease } from '../../harness/toolchain/versions.js';
+import { createIpv4Network, hostDifferences } from '../support/host-kernel.js';
 
 /**
  * The node image that needs no registry, proven on a real kind cluster: one control plane and two
@@ -42,6 +44,8 @@ const guardedHostSysctls: Record<string, string> = {
   'kernel/panic_on_oops': '1', 'kernel/keys/root_maxkeys': '1000000', 'kernel/keys/root_maxbytes': '25000000',
 };
 const hostBefore = new Map<string, string>();
+/** This machine's whole /proc/sys before the cluster's network: compared once all of it is gone. */
+let wholeHostBefore: ProcSysSnapshot = {};
 const readHost = (entry: string) => readFileSync(`/proc/sys/${entry}`, 'utf8').trim();
 /** The anonymous volumes (/var) of the node containers, which `kind delete` must remove. */
 let nodeVolumes: string[] = [];
@@ -117,6 +121,8 @@ beforeAll(async () => {
   kind = await kindBinary();
   writeFileSync(join(work, 'kind.yaml'), kindConfig);
   for (const entry of Object.keys(guardedHostSysctls)) hostBefore.set(entry, readHost(entry));
+  wholeHostBefore = snapshotProcSys();
+  await createIpv4Network(name);
   const createStarted = Date.now();
   await run(kind, ['create', 'cluster', '--name', name, '--image', image, '--config', join(work, 'kind.yaml'), '--wait', '0s', '--retain'], {
     env: kindEnv,
@@ -284,5 +290,9 @@ describe('cleanup', () => {
       const inspected = await run('docker', ['volume', 'inspect', volume], { allowFailure: true });
       expect(inspected.exitCode, `volume ${volume} is left`).not.toBe(0);
     }
+  });
+
+  it('and leaves this machine\'s whole /proc/sys as it found it (its network is IPv4 only: no IPv6 forwarding left on)', () => {
+    expect(hostDifferences(wholeHostBefore)).toEqual([]);
   });
 });
