@@ -6,14 +6,16 @@ import { BatchV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi, type Kubernetes
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import type { MeasurementRecord, RawRecord } from '../../harness/results/raw.js';
 import type { Results } from '../../harness/results/results.js';
+import { createIpv4Network, removeNetwork } from '../../harness/provider/kind/network.js';
 import { kindBinary } from '../../harness/toolchain/artefacts/kind.js';
 import { nodeImageRef } from '../../harness/toolchain/artefacts/node-image.js';
 import { imageRef, type ImageApp } from '../../harness/toolchain/artefacts/workload-images.js';
 import { ensureArtefacts } from '../../harness/toolchain/ensure.js';
 import { snapshotProcSys } from '../../harness/host/procsys.js';
+import { poll } from '../../harness/run/abort.js';
 import { run } from '../../harness/toolchain/exec.js';
 import { runArtefactIds } from '../../harness/toolchain/registry.js';
-import { createIpv4Network, hostDifferences } from '../support/host-kernel.js';
+import { hostDifferences } from '../support/host-kernel.js';
 
 /**
  * Issue 9's acceptance: a cluster sysctl-bench did not create. The test makes it with kind and a
@@ -24,7 +26,10 @@ import { createIpv4Network, hostDifferences } from '../support/host-kernel.js';
  */
 const name = process.env.SB_E2E_EXTERNAL_CLUSTER ?? 'external-e2e';
 const registryContainer = `${name}-registry`;
-/** The cluster's and the registry's network, made by the test (see createIpv4Network). */
+/**
+ * The cluster's and the registry's network, made by the test IPv4 only: left to make it, kind adds
+ * an IPv6 subnet and dockerd turns on net.ipv6.conf.*.forwarding on this machine for good.
+ */
 const network = `${name}-net`;
 const kindEnv = { KIND_EXPERIMENTAL_DOCKER_NETWORK: network };
 /** This machine's whole /proc/sys before the test made anything: the stand-in cluster must leave it so. */
@@ -114,19 +119,18 @@ async function sysctlBench(args: string[]) {
  * peer" (seen in CI). Wait for its API to answer, a state, not a pause.
  */
 async function registryAnswers(hostPort: string): Promise<void> {
-  const deadline = Date.now() + 2 * 60_000;
   let last = '';
-  while (Date.now() < deadline) {
+  const answered = await poll(async () => {
     try {
       const response = await fetch(`http://${hostPort}/v2/`);
-      if (response.ok) return;
+      if (response.ok) return true;
       last = `HTTP ${response.status}`;
     } catch (error) {
       last = error instanceof Error ? error.message : String(error);
     }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`the e2e registry at ${hostPort} never answered /v2/ (last: ${last})`);
+    return undefined;
+  }, { timeoutMs: 2 * 60_000, intervalMs: 500 });
+  if (!answered) throw new Error(`the e2e registry at ${hostPort} never answered /v2/ (last: ${last})`);
 }
 
 beforeAll(async () => {
@@ -153,7 +157,7 @@ beforeAll(async () => {
 async function removeStandIn(): Promise<void> {
   if (kind) await run(kind, ['delete', 'cluster', '--name', name], { env: kindEnv, allowFailure: true });
   await run('docker', ['rm', '-f', registryContainer], { allowFailure: true });
-  await run('docker', ['network', 'rm', network], { allowFailure: true });
+  await removeNetwork(network);
 }
 
 afterAll(async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { kindClusterConfig } from '../../harness/policy/index.js';
+import { createIpv4Network, removeNetwork } from '../../harness/provider/kind/network.js';
 import { kindBinary } from '../../harness/toolchain/artefacts/kind.js';
 import { builtNodeImageRef, ensureNodeImage } from '../../harness/toolchain/artefacts/node-image.js';
 import { dockerAnswers } from '../../harness/toolchain/docker.js';
@@ -12,7 +13,7 @@ import { ensureArtefacts } from '../../harness/toolchain/ensure.js';
 import { snapshotProcSys, type ProcSysSnapshot } from '../../harness/host/procsys.js';
 import { run } from '../../harness/toolchain/exec.js';
 import { defaultKubernetesMinor, kubernetesRelease } from '../../harness/toolchain/versions.js';
-import { createIpv4Network, hostDifferences } from '../support/host-kernel.js';
+import { hostDifferences } from '../support/host-kernel.js';
 
 /**
  * The node image that needs no registry, proven on a real kind cluster: one control plane and two
@@ -122,6 +123,7 @@ beforeAll(async () => {
   writeFileSync(join(work, 'kind.yaml'), kindConfig);
   for (const entry of Object.keys(guardedHostSysctls)) hostBefore.set(entry, readHost(entry));
   wholeHostBefore = snapshotProcSys();
+  // IPv4 only: a network kind makes itself has IPv6, and dockerd leaves IPv6 forwarding on for good.
   await createIpv4Network(name);
   const createStarted = Date.now();
   await run(kind, ['create', 'cluster', '--name', name, '--image', image, '--config', join(work, 'kind.yaml'), '--wait', '0s', '--retain'], {
@@ -149,7 +151,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (kind) await run(kind, ['delete', 'cluster', '--name', name], { env: kindEnv, allowFailure: true, timeoutMs: 5 * 60_000 });
-  await run('docker', ['network', 'rm', name], { allowFailure: true });
+  await removeNetwork(name);
   rmSync(work, { recursive: true, force: true });
   for (const line of timings) console.log(`[node-image.test] ${line}`);
 });
@@ -280,7 +282,7 @@ describe('kind load docker-image into these nodes', () => {
 describe('cleanup', () => {
   it('leaves no container, network or volume once the cluster is deleted', async () => {
     await run(kind, ['delete', 'cluster', '--name', name], { env: kindEnv, timeoutMs: 5 * 60_000 });
-    await run('docker', ['network', 'rm', name], { allowFailure: true });
+    await removeNetwork(name);
     const containers = await run('docker', ['ps', '-a', '-q', '--filter', `label=io.x-k8s.kind.cluster=${name}`]);
     expect(containers.stdout.trim()).toBe('');
     const network = await run('docker', ['network', 'inspect', name], { allowFailure: true });

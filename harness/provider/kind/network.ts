@@ -13,9 +13,17 @@ export function runNetworkName(shortId: string): string {
 }
 
 export async function createRunNetwork(name: string, runId: string, signal?: AbortSignal): Promise<void> {
+  await createIpv4Network(name, [`${runLabel}=${runId}`], signal);
+}
+
+/**
+ * An IPv4-only bridge network for kind (see above), made unless it exists. Also for a cluster
+ * sysctl-bench does not own (the tests' stand-ins), with no run label so that no run's clean-up takes it.
+ */
+export async function createIpv4Network(name: string, labels: readonly string[] = [], signal?: AbortSignal): Promise<void> {
   const existing = await run('docker', ['network', 'inspect', name, '--format', '{{.Name}}'], { allowFailure: true, signal });
   if (existing.exitCode === 0) return;
-  await run('docker', ['network', 'create', '--driver', 'bridge', '--label', `${runLabel}=${runId}`, name], { signal });
+  await run('docker', ['network', 'create', '--driver', 'bridge', ...labels.flatMap((label) => ['--label', label]), name], { signal });
 }
 
 /** Removes the network once no container is on it (Docker refuses otherwise, so a cluster still there keeps it). */
